@@ -1,0 +1,81 @@
+/**
+ * Strided multi-channel 2-D convolution (notes, part 1a–1b), mirroring the TF.js
+ * kernel `Conv2D` (`tf.conv2d`). Like TF.js it is a cross-correlation: the filter
+ * is not flipped.
+ *
+ * Layouts: x is NHWC `[batch, height, width, inChannels]`, the filter is
+ * `[fh, fw, inChannels, outChannels]`. The notes' `I_c[x, y]` is `x[n, y, x, c]`.
+ */
+import { ArgumentError, Tensor64, expectRank, pair } from './tensor';
+import { Padding, Window2D, window2D } from './window';
+
+export { convOutputSize } from './window';
+
+/** Checks the arguments of a conv2d and derives its geometry. */
+export function conv2dInfo(
+  x: Tensor64,
+  filter: Tensor64,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dilations: number | readonly [number, number] = 1,
+): Window2D & { batch: number; inC: number; outC: number } {
+  const op = 'conv2d';
+  expectRank(op, 'x', x, 4);
+  expectRank(op, 'filter', filter, 4);
+  const [batch, inH, inW, inC] = x.shape;
+  const [kH, kW, fInC, outC] = filter.shape;
+  if (inC !== fInC) {
+    throw new ArgumentError(op, `depth of input (${inC}) must match input depth for filter (${fInC}).`);
+  }
+  if ([batch, inH, inW, inC, kH, kW, outC].some((d) => d === 0)) {
+    throw new ArgumentError(op, `empty dimensions are not accepted: x [${x.shape.join(',')}], filter [${filter.shape.join(',')}].`);
+  }
+  const s = pair(op, 'strides', strides);
+  const d = pair(op, 'dilations', dilations);
+  return { ...window2D(op, [inH, inW], [kH, kW], s, pad, d), batch, inC, outC };
+}
+
+/**
+ * y[n, oh, ow, co] = sum_{kh, kw, ci} x[n, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft, ci] * filter[kh, kw, ci, co]
+ * (notes, part 1a; cells outside the input count as zero).
+ *
+ * Output `[batch, outH, outW, outChannels]`. Unlike `tf.conv2d`, strides and
+ * dilations greater than 1 may be combined.
+ */
+export function conv2d(
+  x: Tensor64,
+  filter: Tensor64,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dilations: number | readonly [number, number] = 1,
+): Tensor64 {
+  const g = conv2dInfo(x, filter, strides, pad, dilations);
+  const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
+  const y = new Float64Array(batch * outH * outW * outC);
+  const xd = x.data;
+  const fd = filter.data;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const yOff = ((n * outH + oh) * outW + ow) * outC;
+        for (let kh = 0; kh < kH; kh++) {
+          const ih = oh * g.sH + kh * g.dH - g.padTop;
+          if (ih < 0 || ih >= inH) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const iw = ow * g.sW + kw * g.dW - g.padLeft;
+            if (iw < 0 || iw >= inW) continue;
+            const xOff = ((n * inH + ih) * inW + iw) * inC;
+            const fOff = (kh * kW + kw) * inC * outC;
+            for (let ci = 0; ci < inC; ci++) {
+              const xv = xd[xOff + ci];
+              const fRow = fOff + ci * outC;
+              // NOTE: innermost loop runs over contiguous output channels.
+              for (let co = 0; co < outC; co++) y[yOff + co] += xv * fd[fRow + co];
+            }
+          }
+        }
+      }
+    }
+  }
+  return { shape: [batch, outH, outW, outC], data: y };
+}

@@ -1,0 +1,71 @@
+/**
+ * The reference's data type: a row-major Float64Array with an explicit shape.
+ * No TensorFlow.js import anywhere under reference/.
+ */
+export type Shape = readonly number[];
+
+export interface Tensor64 {
+  readonly shape: Shape;
+  readonly data: Float64Array;
+}
+
+/**
+ * The one error type of the reference: `Error in <op>: <what>`, with the values
+ * in the message, like TF.js's own argument errors.
+ */
+export class ArgumentError extends Error {
+  constructor(
+    readonly op: string,
+    message: string,
+  ) {
+    super(`Error in ${op}: ${message}`);
+    this.name = 'ArgumentError';
+  }
+}
+
+/** Number of elements of a shape. */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** A tensor of `shape`, zero-filled or wrapping `data` (whose length must match). */
+export function tensor(shape: Shape, data?: Float64Array | readonly number[]): Tensor64 {
+  const n = sizeOf(shape);
+  const d = data === undefined ? new Float64Array(n) : Float64Array.from(data);
+  if (d.length !== n) {
+    throw new ArgumentError('tensor', `data has ${d.length} values but shape [${shape.join(',')}] needs ${n}.`);
+  }
+  return { shape: [...shape], data: d };
+}
+
+/** Element-wise |t|: the magnitude tensors used by the error bounds. */
+export function abs(t: Tensor64): Tensor64 {
+  return { shape: t.shape, data: t.data.map(Math.abs) };
+}
+
+/** `[a, b]` from a number or a pair, checked to be positive integers. */
+export function pair(op: string, name: string, v: number | readonly [number, number]): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!Array.isArray(v) && typeof v !== 'number') {
+    throw new ArgumentError(op, `${name} must be a number or a pair [h, w], got ${JSON.stringify(v)}.`);
+  }
+  if (typeof v !== 'number' && v.length !== 2) {
+    throw new ArgumentError(op, `${name} must be a number or a pair [h, w], got [${v.join(',')}].`);
+  }
+  if (!p.every((x) => Number.isInteger(x) && x > 0)) {
+    throw new ArgumentError(op, `${name} must be positive integers, got [${p.join(',')}].`);
+  }
+  return p;
+}
+
+/** Checks that `t` has the given rank. */
+export function expectRank(op: string, name: string, t: Tensor64, rank: number): void {
+  if (t.shape.length !== rank) {
+    throw new ArgumentError(op, `${name} must be rank ${rank}, got rank ${t.shape.length} (shape [${t.shape.join(',')}]).`);
+  }
+  if (t.data.length !== sizeOf(t.shape)) {
+    throw new ArgumentError(op, `${name} has ${t.data.length} values but shape [${t.shape.join(',')}] needs ${sizeOf(t.shape)}.`);
+  }
+}

@@ -1,0 +1,15 @@
+/** The list of every op spec. Adding an op: one reference file, one spec file, one line here. */
+import { parseList } from '../usage';
+import { conv2dSpec } from './conv2d';
+import { AnyOpSpec } from './types';
+
+export const OPS: readonly AnyOpSpec[] = [conv2dSpec];
+
+export function opIds(): string[] {
+  return OPS.map((o) => o.id);
+}
+
+/** The specs named in a comma-separated list; an unknown name is a UsageError listing what exists. */
+export function parseOps(list: string): AnyOpSpec[] {
+  return parseList('--ops', 'op', list, opIds()).map((n) => OPS.find((o) => o.id === n)!);
+}

@@ -1,0 +1,79 @@
+/**
+ * An op spec joins one reference op with its TF.js call: its cases, its error
+ * bound, its cost. The generic runner (src/runner.ts) does the rest.
+ */
+import type { Tensor } from '@tensorflow/tfjs-node';
+import type { Tensor64 } from '../../reference/tensor';
+import type { BackendId } from '../backends';
+import type { Tf } from '../tf';
+
+export interface OpCase<P> {
+  /** Names the configuration, e.g. `x=[1,4,4,1] f=[1,1,1,3] s=[2,2] p=same d=[1,1] v=rand`. */
+  id: string;
+  params: P;
+  /** Float32-representable values, keyed by input name. */
+  inputs: Record<string, Tensor64>;
+  /** Small-integer inputs whose float32 arithmetic is exact: the bound is 0. */
+  exact: boolean;
+}
+
+/** The reference value of one check and the per-element bound it is held to. */
+export interface Expected {
+  value: Tensor64;
+  bound: Float64Array;
+}
+
+/**
+ * A backend bug or semantic difference found by this suite, confirmed by a second
+ * oracle and listed in the README ("Known backend discrepancies"). A failing
+ * result inside `when` is reported as `xfail`, with its full evidence; a failure
+ * outside it stays `fail`.
+ */
+export interface KnownDiscrepancy<P> {
+  check: string;
+  backend: BackendId;
+  /** The class of cases it covers (derived from probing, see the README). */
+  when(c: OpCase<P>): boolean;
+  /** One line: what is wrong. */
+  note: string;
+}
+
+export interface OpSpec<P> {
+  /** The forward op's id, as in TF.js (`conv2d`, `maxPool`, ...). */
+  id: string;
+  /** Input names in the order `tfjs` takes them. */
+  inputs: readonly string[];
+  /** TF.js kernels the forward needs; a backend lacking one is `unsupported`. */
+  kernels: readonly string[];
+  /** True when the op defines the sign of a zero result (max, relu); sums do not. */
+  strictZeroSign: boolean;
+  /** Every case of a run, deterministic in `seed`. */
+  cases(seed: number): OpCase<P>[];
+  /** The float64 reference and its bound. */
+  reference(c: OpCase<P>): Expected;
+  /** The TF.js equivalent, run on the active backend. */
+  tfjs(tf: Tf, inputs: Tensor[], params: P): Tensor;
+  /** Floating-point operations of one forward call. */
+  flops(c: OpCase<P>): number;
+  /** Confirmed backend discrepancies (README, "Known backend discrepancies"). */
+  known: readonly KnownDiscrepancy<P>[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOpSpec = OpSpec<any>;
+
+/** `[1,4,4,1]` */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** Appends `#2`, `#3`, ... to repeated ids so that `--case` selects exactly one case. */
+export function uniqueIds<P>(cases: OpCase<P>[]): OpCase<P>[] {
+  const seen = new Map<string, number>();
+  for (const c of cases) {
+    const k = (seen.get(c.id) ?? 0) + 1;
+    seen.set(c.id, k);
+    if (k > 1) c.id = `${c.id} #${k}`;
+  }
+  return cases;
+}
