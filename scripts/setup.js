@@ -18,7 +18,7 @@
  *      links against, its headers into deps/include, and build the binding with
  *      node-gyp.
  *   3. Load the backend in a child process and print the native TensorFlow
- *      version.
+ *      version; build the TypeScript sources into dist/ (for `npx crosscheck`).
  *
  * Only Node built-ins are used here: this runs before node_modules exists.
  */
@@ -255,6 +255,9 @@ function main() {
   }
   ensurePackages();
   const native = ensureNative(argv.includes('--force'));
+  step('building the TypeScript sources (tsc -p tsconfig.build.json)');
+  const tsc = run(process.execPath, [path.join(NM, 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+  if (tsc.status !== 0) throw new SetupError('the TypeScript build failed (see the errors above).', 'fix the reported errors, then run `npm run build`.');
   const info = { lockHash: lockHash(), tensorflow: native.tf, tfjs: native.tfjs, date: new Date().toISOString() };
   const tmp = `${MARKER}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(info, null, 2));

@@ -148,6 +148,63 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
     return tf.conv2d(x as never, filter as never, strides, pad, 'NHWC', dilations);
   },
 
+  errorInputs: [
+    {
+      name: 'channel mismatch x=[1,4,4,3] f=[2,2,4,1]',
+      reference: () => conv2d(tensor([1, 4, 4, 3]), tensor([2, 2, 4, 1]), 1, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.zeros([1, 4, 4, 3]) as never, tf.zeros([2, 2, 4, 1]) as never, 1, 'valid'),
+      message: /Error in conv2d: depth of input \(3\) must match input depth for filter \(4\)/,
+    },
+    {
+      name: 'stride 0',
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 0, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.zeros([1, 4, 4, 1]) as never, tf.zeros([2, 2, 1, 1]) as never, 0, 'valid'),
+      message: /Error in conv2d: strides must be positive integers, got \[0,0\]/,
+    },
+    {
+      name: 'negative stride',
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), -1, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.zeros([1, 4, 4, 1]) as never, tf.zeros([2, 2, 1, 1]) as never, -1, 'valid'),
+      message: /Error in conv2d: strides must be positive integers, got \[-1,-1\]/,
+    },
+    {
+      name: 'fractional stride 1.5',
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 1.5, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.ones([1, 4, 4, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 1.5, 'valid'),
+      message: /Error in conv2d: strides must be positive integers, got \[1.5,1.5\]/,
+    },
+    {
+      name: 'dilation 0',
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 1, 'valid', 0),
+      tfjs: (tf) => tf.conv2d(tf.zeros([1, 4, 4, 1]) as never, tf.zeros([2, 2, 1, 1]) as never, 1, 'valid', 'NHWC', 0),
+      message: /Error in conv2d: dilations must be positive integers, got \[0,0\]/,
+    },
+    {
+      name: "unknown padding 'full'",
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 1, 'full' as Padding),
+      tfjs: (tf) => tf.conv2d(tf.zeros([1, 4, 4, 1]) as never, tf.zeros([2, 2, 1, 1]) as never, 1, 'full' as never),
+      message: /Error in conv2d: pad must be one of 'valid', 'same', got "full"/,
+    },
+    {
+      name: "filter [3,3] larger than a 'valid' input [2,2]",
+      reference: () => conv2d(tensor([1, 2, 2, 1]), tensor([3, 3, 1, 1]), 1, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.ones([1, 2, 2, 1]) as never, tf.ones([3, 3, 1, 1]) as never, 1, 'valid'),
+      message: /Error in conv2d: window \[3,3\] with dilations \[1,1\] spans \[3,3\], larger than the input \[2,2\]/,
+    },
+    {
+      name: 'rank-3 image [4,4,1]',
+      reference: () => conv2d(tensor([4, 4, 1]), tensor([2, 2, 1, 1]), 1, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.ones([4, 4, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 1, 'valid'),
+      message: /Error in conv2d: x must be rank 4, got rank 3/,
+    },
+    {
+      name: 'rank-3 filter [2,2,1]',
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1]), 1, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.ones([1, 4, 4, 1]) as never, tf.ones([2, 2, 1]) as never, 1, 'valid'),
+      message: /Error in conv2d: filter must be rank 4, got rank 3/,
+    },
+  ],
+
   known: [
     {
       check: 'forward',

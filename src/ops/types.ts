@@ -38,6 +38,17 @@ export interface KnownDiscrepancy<P> {
   note: string;
 }
 
+/**
+ * An ill-formed call: the reference must reject it with `message`; what TF.js
+ * does with the same call on each backend is recorded (spec/ and README).
+ */
+export interface ErrorInput {
+  name: string;
+  reference(): unknown;
+  tfjs(tf: Tf): Tensor;
+  message: RegExp;
+}
+
 export interface OpSpec<P> {
   /** The forward op's id, as in TF.js (`conv2d`, `maxPool`, ...). */
   id: string;
@@ -55,6 +66,8 @@ export interface OpSpec<P> {
   tfjs(tf: Tf, inputs: Tensor[], params: P): Tensor;
   /** Floating-point operations of one forward call. */
   flops(c: OpCase<P>): number;
+  /** Ill-formed calls and the reference's error for each. */
+  errorInputs: readonly ErrorInput[];
   /** Confirmed backend discrepancies (README, "Known backend discrepancies"). */
   known: readonly KnownDiscrepancy<P>[];
 }

@@ -1,0 +1,81 @@
+/**
+ * The command line as a user runs it: the built bin/crosscheck.js in a child
+ * process (`npm test` builds first).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'crosscheck.js');
+
+function crosscheck(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('crosscheck check: bad usage exits 2 and says what is accepted', () => {
+  it.each([
+    [['check', '--backends', 'nope'], /Unknown backend 'nope' in --backends\. Available: cpu, wasm, tensorflow\./],
+    [['check', '--ops', 'nope'], /Unknown op 'nope' in --ops\. Available: conv2d/],
+    [['check', '--ops', ','], /--ops is empty\. Available: conv2d/],
+    [['check', '--seed', 'abc'], /--seed must be an integer from 0 to 4294967295, got 'abc'/],
+    [['check', '--bogus'], /unknown option '--bogus'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['check', '--case', 'no such case'], /--case 'no such case' matches no case of conv2d with --seed 1/],
+    [['check', '--json', '/nonexistent-dir/out.json'], /--json \/nonexistent-dir\/out\.json: directory \/nonexistent-dir does not exist or is not writable/],
+  ])('%j', (args, message) => {
+    const r = crosscheck(...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+});
+
+describe('crosscheck check --json', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscheck-cli-'));
+  const file = path.join(dir, 'out.json');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs conv2d on all three backends and writes results with the env block', () => {
+    const r = crosscheck('check', '--ops', 'conv2d', '--json', file);
+    expect(r.err).not.toMatch(/Error:|TypeError|at .*\.js:\d+/);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/│ conv2d │ cpu/);
+    expect(r.out).toMatch(/│ conv2d │ wasm/);
+    expect(r.out).toMatch(/│ conv2d │ tensorflow/);
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(doc.schema).toBe('tfjs-crosscheck/check@1');
+    expect(doc.env.tensorflow).toMatch(/^\d+\.\d+\.\d+/);
+    expect(doc.env.tfjs['tfjs-core']).toBe('4.22.0');
+    expect(doc.env.cpu.cores).toBeGreaterThan(0);
+    expect(doc.supportMatrix.Conv2D).toEqual({ cpu: true, wasm: true, tensorflow: true });
+    const statuses = new Set(doc.results.map((x: { status: string }) => x.status));
+    for (const s of statuses) expect(['pass', 'fail', 'unsupported', 'xfail']).toContain(s);
+    for (const b of ['cpu', 'wasm', 'tensorflow']) {
+      expect(doc.results.filter((x: { backend: string }) => x.backend === b).length).toBeGreaterThanOrEqual(150);
+    }
+    const xf = doc.results.find((x: { status: string; exact: boolean }) => x.status === 'xfail' && x.exact);
+    expect(xf.errToBound).toBe('Infinity'); // JSON spells out non-finite numbers
+    expect(xf.replay).toMatch(/^npx crosscheck check --ops conv2d --case '.*' --backends \w+ --seed 1$/);
+  });
+
+  it('never overwrites a result file without --force', () => {
+    const before = fs.readFileSync(file, 'utf8');
+    const r = crosscheck('check', '--ops', 'conv2d', '--backends', 'cpu', '--json', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/the file exists; pass --force to overwrite it/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    const forced = crosscheck('check', '--ops', 'conv2d', '--backends', 'cpu', '--json', file, '--force');
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).args.backends).toEqual(['cpu']);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('replays one case from its replay command', () => {
+    const r = crosscheck('check', '--ops', 'conv2d', '--case', 'x=[1,1,3,1] f=[1,2,1,1] s=[1,3] p=same d=[1,1] v=exact', '--backends', 'wasm', '--seed', '1');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/XFAIL conv2d forward on wasm/);
+    expect(r.out).toMatch(/worst element \[0,0,0,0\]: expected -8, got 0/);
+  });
+});

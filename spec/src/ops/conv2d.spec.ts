@@ -1,0 +1,153 @@
+import { BACKENDS, useBackend } from '../../../src/backends';
+import { probeErrorInputs } from '../../../src/errorInputs';
+import { conv2dSpec } from '../../../src/ops/conv2d';
+import { OpSpec } from '../../../src/ops/types';
+import { runChecks } from '../../../src/runner';
+import { tf } from '../../../src/tf';
+
+type Params = Parameters<(typeof conv2dSpec)['tfjs']>[2];
+
+describe('conv2d cases', () => {
+  const cases = conv2dSpec.cases(1);
+
+  it('are deterministic in the seed and differ across seeds', () => {
+    const again = conv2dSpec.cases(1);
+    expect(again.map((c) => c.id)).toEqual(cases.map((c) => c.id));
+    expect(Array.from(again[5].inputs.x.data)).toEqual(Array.from(cases[5].inputs.x.data));
+    const other = conv2dSpec.cases(2);
+    expect(Array.from(other[0].inputs.x.data)).not.toEqual(Array.from(cases[0].inputs.x.data));
+  });
+
+  it('cover the grid of the Foundation issue', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(150);
+    const seen = (f: (c: (typeof cases)[number]) => number | string) => new Set(cases.map(f));
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    expect([...seen((c) => c.inputs.x.shape[0])].sort()).toEqual([1, 2]);
+    expect(seen((c) => c.inputs.x.shape[1])).toEqual(new Set(range(1, 9)));
+    expect(seen((c) => c.inputs.x.shape[2])).toEqual(new Set(range(1, 9)));
+    expect(seen((c) => c.inputs.x.shape[3])).toEqual(new Set(range(1, 4)));
+    expect(seen((c) => c.inputs.filter.shape[3])).toEqual(new Set(range(1, 5)));
+    expect(seen((c) => c.params.strides[0])).toEqual(new Set([1, 2, 3]));
+    expect(seen((c) => c.params.strides[1])).toEqual(new Set([1, 2, 3]));
+    expect(seen((c) => c.params.pad)).toEqual(new Set(['valid', 'same']));
+    expect(seen((c) => c.params.dilations[0])).toEqual(new Set([1, 2]));
+    const nonSquare = cases.filter((c) => c.inputs.x.shape[1] !== c.inputs.x.shape[2] && c.inputs.filter.shape[0] !== c.inputs.filter.shape[1]);
+    expect(nonSquare.length).toBeGreaterThan(10);
+    expect(cases.some((c) => c.params.strides[0] > c.inputs.filter.shape[0])).toBe(true);
+    expect(cases.some((c) => c.inputs.filter.shape[0] === c.inputs.x.shape[1] && c.inputs.filter.shape[1] === c.inputs.x.shape[2] && c.inputs.x.shape[1] > 1)).toBe(true);
+    expect(cases.filter((c) => c.exact).length).toBeGreaterThan(30);
+    expect(cases.filter((c) => c.id.endsWith('v=special')).length).toBeGreaterThan(3);
+    expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
+  });
+
+  it('exact cases really are exact in float32: every partial sum stays below 2^24', () => {
+    for (const c of cases.filter((k) => k.exact)) {
+      const { bound, value } = conv2dSpec.reference(c);
+      expect(bound.every((b) => b === 0)).toBe(true);
+      expect(value.data.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 24)).toBe(true);
+    }
+  });
+
+  it('the bound is positive wherever a random case has an inexact sum', () => {
+    const c = cases.find((k) => k.id.endsWith('v=rand') && k.inputs.filter.shape[0] * k.inputs.filter.shape[1] > 4)!;
+    const { bound } = conv2dSpec.reference(c);
+    expect(bound.some((b) => b > 0)).toBe(true);
+  });
+});
+
+describe.each(BACKENDS)('conv2d forward on %s', (backend) => {
+  it('agrees with the reference within the derived bound (known discrepancies are xfail)', async () => {
+    const records = await runChecks({ ops: [conv2dSpec], backends: [backend], seed: 1 });
+    expect(records.length).toBeGreaterThanOrEqual(150);
+    const bad = records.filter((r) => r.status === 'fail' || r.status === 'error');
+    expect(bad.map((r) => `${r.case}: ${r.message ?? ''} err/bound ${r.errToBound}`)).toEqual([]);
+    const passed = records.filter((r) => r.status === 'pass');
+    expect(passed.length).toBeGreaterThan(records.length * 0.9);
+    // every pass is within its bound; every exact pass matched bit for bit
+    for (const r of passed) expect(r.errToBound).toBeLessThanOrEqual(1);
+    for (const r of passed.filter((p) => p.exact)) expect(r.maxAbsErr).toBe(0);
+  });
+});
+
+describe('known discrepancies still reproduce, and only on their backend', () => {
+  it.each([
+    ['wasm', 'x=[1,1,3,1] f=[1,2,1,1] s=[1,3] p=same d=[1,1] v=exact'],
+    ['tensorflow', 'x=[2,2,2,1] f=[1,2,1,1] s=[1,3] p=valid d=[1,1] v=exact'],
+  ] as const)('%s: %s', async (backend, caseId) => {
+    const records = await runChecks({ ops: [conv2dSpec], backends: [...BACKENDS], seed: 1, caseId });
+    const by = Object.fromEntries(records.map((r) => [r.backend, r]));
+    expect(by[backend].status).toBe('xfail');
+    expect(by[backend].errToBound).toBe(Infinity);
+    for (const other of BACKENDS.filter((b) => b !== backend)) expect(by[other].status).toBe('pass');
+  });
+});
+
+describe('the check can fail: planted faults are caught on every backend', () => {
+  const planted = (name: string, tfjs: OpSpec<Params>['tfjs']): OpSpec<Params> => ({ ...conv2dSpec, id: `conv2d-${name}`, known: [], tfjs });
+  it.each([
+    ['strides swapped', planted('strides-swapped', (tf, [x, f], p) => tf.conv2d(x as never, f as never, [p.strides[1], p.strides[0]], p.pad, 'NHWC', p.dilations))],
+    ['filter flipped (true convolution)', planted('flipped', (tf, [x, f], p) => tf.conv2d(x as never, tf.reverse(f, [0, 1]) as never, p.strides, p.pad, 'NHWC', p.dilations))],
+    ['last input channel dropped', planted('dropped-channel', (tf, [x, f], p) => {
+      const c = x.shape[3]!;
+      if (c === 1) return tf.conv2d(x as never, f as never, p.strides, p.pad, 'NHWC', p.dilations);
+      const xs = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, c - 1]);
+      const fs = tf.slice(f, [0, 0, 0, 0], [-1, -1, c - 1, -1]);
+      return tf.conv2d(xs as never, fs as never, p.strides, p.pad, 'NHWC', p.dilations);
+    })],
+    ['result scaled by 1 + 2^-20', planted('scaled', (tf, [x, f], p) => tf.mul(tf.conv2d(x as never, f as never, p.strides, p.pad, 'NHWC', p.dilations), 1 + 2 ** -20))],
+  ])('%s', async (_name, spec) => {
+    const records = await runChecks({ ops: [spec], backends: [...BACKENDS], seed: 3 });
+    for (const b of BACKENDS) {
+      const fails = records.filter((r) => r.backend === b && r.status === 'fail');
+      expect(fails.length).toBeGreaterThan(10);
+      expect(fails[0].replay).toContain(`--backends ${b}`);
+      // each failure carries its evidence: the worst element, or the shape that differs
+      for (const f of fails) expect(f.worst !== undefined || /^expected shape/.test(f.message ?? '')).toBe(true);
+    }
+  });
+});
+
+describe('ill-formed conv2d calls', () => {
+  // What TF.js 4.22 does with each, per backend, recorded; the README's table is this one.
+  const THROWS = (m: RegExp) => ({ throws: m });
+  const RETURNS = (shape: number[]) => ({ returns: shape });
+  const expected: Record<string, Record<string, { throws: RegExp } | { returns: number[] }>> = {
+    'channel mismatch x=[1,4,4,3] f=[2,2,4,1]': { cpu: THROWS(/depth of input \(3\) must match/), wasm: THROWS(/depth of input \(3\) must match/), tensorflow: THROWS(/depth of input \(3\) must match/) },
+    'stride 0': { cpu: THROWS(/Strides should be larger than 0/), wasm: THROWS(/Strides should be larger than 0/), tensorflow: THROWS(/Strides should be larger than 0/) },
+    'negative stride': { cpu: THROWS(/Strides should be larger than 0/), wasm: THROWS(/Strides should be larger than 0/), tensorflow: THROWS(/Strides should be larger than 0/) },
+    // NOTE: TF.js does not check that strides are integers: cpu returns NaN, wasm overruns its heap, tensorflow truncates.
+    'fractional stride 1.5': { cpu: RETURNS([1, 2, 2, 1]), wasm: THROWS(/memory access out of bounds/), tensorflow: RETURNS([1, 3, 3, 1]) },
+    'dilation 0': { cpu: THROWS(/Dilated rates should be larger than 0/), wasm: THROWS(/Dilated rates should be larger than 0/), tensorflow: THROWS(/Dilated rates should be larger than 0/) },
+    "unknown padding 'full'": { cpu: THROWS(/Unknown padding parameter: full/), wasm: THROWS(/Unknown padding parameter: full/), tensorflow: THROWS(/Unknown padding parameter: full/) },
+    // NOTE: cpu and wasm return an empty tensor; tensorflow returns a [1,2,2,1] tensor of uninitialised memory.
+    "filter [3,3] larger than a 'valid' input [2,2]": { cpu: RETURNS([1, 0, 0, 1]), wasm: RETURNS([1, 0, 0, 1]), tensorflow: RETURNS([1, 2, 2, 1]) },
+    // NOTE: TF.js treats a rank-3 image as a batch of one; the reference asks for NHWC explicitly.
+    'rank-3 image [4,4,1]': { cpu: RETURNS([3, 3, 1]), wasm: RETURNS([3, 3, 1]), tensorflow: RETURNS([3, 3, 1]) },
+    'rank-3 filter [2,2,1]': { cpu: THROWS(/filter must be rank 4/), wasm: THROWS(/filter must be rank 4/), tensorflow: THROWS(/filter must be rank 4/) },
+  };
+  const records = probeErrorInputs(conv2dSpec, BACKENDS);
+
+  it.each(BACKENDS)('strides 2 with dilations 2: tf.conv2d throws on %s (the reference accepts it)', async (b) => {
+    await useBackend(b);
+    expect(() => tf.conv2d(tf.ones([1, 5, 5, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 2, 'valid', 'NHWC', 2)).toThrow(/Either strides or dilations must be 1/);
+  });
+
+  it('every error input is in the recorded table', () => {
+    expect(records.map((r) => r.input).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(records.map((r) => [r.input, r] as const))('%s', (_name, rec) => {
+    expect(rec.referenceRejects).toBe(true);
+    expect(rec.referenceMessage).toMatch(/^Error in conv2d: /);
+    for (const b of BACKENDS) {
+      const want = expected[rec.input][b];
+      const got = rec.tfjs[b];
+      if ('throws' in want) {
+        expect(got.outcome).toBe('throws');
+        if (got.outcome === 'throws') expect(got.message).toMatch(want.throws);
+      } else {
+        expect(got).toMatchObject({ outcome: 'returns', shape: want.returns });
+      }
+    }
+  });
+});
