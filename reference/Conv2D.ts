@@ -18,8 +18,8 @@ export function conv2dInfo(
   strides: number | readonly [number, number],
   pad: Padding,
   dilations: number | readonly [number, number] = 1,
+  op = 'conv2d',
 ): Window2D & { batch: number; inC: number; outC: number } {
-  const op = 'conv2d';
   expectRank(op, 'x', x, 4);
   expectRank(op, 'filter', filter, 4);
   const [batch, inH, inW, inC] = x.shape;

@@ -5,7 +5,9 @@
 import type { Tensor } from '@tensorflow/tfjs-node';
 import { BackendId, useBackend } from './backends';
 import { Comparison, compare } from './compare';
+import type { Tensor64 } from '../reference/tensor';
 import { AnyOpSpec, Expected, OpCase } from './ops/types';
+import { Rng, hashSeed } from './random';
 import { tf } from './tf';
 import { UsageError } from './usage';
 
@@ -61,13 +63,16 @@ export function selectCases(ops: readonly AnyOpSpec[], seed: number, caseId?: st
 const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported/i;
 
 /** Runs one check of one case on the active backend and turns the outcome into a record. */
-function runOne(spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: string, expected: Expected | Error, seed: number, call: () => Tensor): ResultRecord {
+function runOne(
+  spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: string, kernels: readonly string[],
+  expected: Expected | Error, seed: number, call: () => Tensor,
+): ResultRecord {
   const base = {
     op: spec.id, case: c.id, backend, check, exact: c.exact,
     errToBound: NaN, maxAbsErr: NaN, mismatches: 0, signedZeroMismatches: 0, elements: 0,
     replay: replayCommand(spec.id, c.id, backend, seed),
   };
-  const missing = spec.kernels.filter((k) => tf.getKernel(k, backend) === undefined);
+  const missing = kernels.filter((k) => tf.getKernel(k, backend) === undefined);
   if (missing.length > 0) {
     return { ...base, status: 'unsupported', message: `kernel${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not registered for '${backend}'` };
   }
@@ -94,39 +99,64 @@ function runOne(spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: 
     const known = spec.known.find((k) => k.check === check && k.backend === backend && k.when(c));
     if (known) {
       rec.status = 'xfail';
-      rec.message = `known discrepancy: ${known.note}`;
+      rec.message = `known ${known.kind === 'bug' ? 'backend bug' : 'semantic difference'}: ${known.note}`;
     }
   }
   return rec;
 }
 
-function referenceOf(spec: AnyOpSpec, c: OpCase<unknown>): Expected | Error {
+function attempt<T>(f: () => T): T | Error {
   try {
-    return spec.reference(c);
+    return f();
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
   }
 }
 
-/** Every op x case x backend; the reference is computed once per case. */
+/**
+ * The upstream gradient of a case: random float32 values in [-1, 1), or nonzero
+ * integers in [-3, 3] for exact cases; never all ones.
+ */
+export function upstreamGradient(c: OpCase<unknown>, shape: readonly number[], seed: number): Tensor64 {
+  const rng = new Rng(hashSeed(seed, `${c.id} dy`));
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = c.exact ? rng.integers(n, 1, 6).map((v) => (v <= 3 ? v - 4 : v - 3)) : rng.uniform(n);
+  if (data.every((v) => v === 1)) data[0] = 2;
+  return { shape: [...shape], data };
+}
+
+function toTensor(t: Tensor64): Tensor {
+  return tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
+}
+
+/** Every op x case x backend x check; the reference is computed once per case. */
 export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
   const selected = selectCases(opts.ops, opts.seed, opts.caseId);
   const records: ResultRecord[] = [];
+  const emit = (r: ResultRecord) => {
+    records.push(r);
+    opts.onResult?.(r);
+  };
   for (const [spec, cases] of selected) {
     for (const c of cases) {
-      const expected = referenceOf(spec, c);
+      const forward = attempt(() => spec.reference(c));
+      const grads = c.gradients && !(forward instanceof Error) ? spec.grads : [];
+      const dy = forward instanceof Error ? undefined : upstreamGradient(c, forward.value.shape, opts.seed);
+      const expectedGrads = grads.map((g) => attempt(() => g.reference(c, dy!)));
       for (const backend of opts.backends) {
         await useBackend(backend);
-        const call = () => {
-          const xs = spec.inputs.map((name) => {
-            const t = c.inputs[name];
-            return tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
-          });
-          return spec.tfjs(tf, xs, c.params);
-        };
-        const rec = runOne(spec, c, backend, 'forward', expected, opts.seed, call);
-        records.push(rec);
-        opts.onResult?.(rec);
+        const inputs = () => spec.inputs.map((name) => toTensor(c.inputs[name]));
+        emit(runOne(spec, c, backend, 'forward', spec.kernels, forward, opts.seed, () => spec.tfjs(tf, inputs(), c.params)));
+        grads.forEach((g, gi) => {
+          const call = () => {
+            const xs = inputs();
+            const at = spec.inputs.indexOf(g.input);
+            // NOTE: tf.grad of a closure over the other inputs runs only the backward kernel of this input.
+            const f = (xi: Tensor) => spec.tfjs(tf, xs.map((t, k) => (k === at ? xi : t)), c.params);
+            return tf.grad(f)(xs[at], toTensor(dy!));
+          };
+          emit(runOne(spec, c, backend, `grad:${g.input}`, [...spec.kernels, ...g.kernels], expectedGrads[gi], opts.seed, call));
+        });
       }
     }
   }

@@ -6,10 +6,13 @@
  * element-wise (src/bounds.ts); 0 for small-integer cases.
  */
 import { conv2d } from '../../reference/Conv2D';
+import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
+import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { abs, sizeOf, tensor } from '../../reference/tensor';
 import { Padding, convOutputSize } from '../../reference/window';
 import { dotBound } from '../bounds';
 import { Rng, hashSeed } from '../random';
+import { CONV_FINGERPRINTS } from './fingerprints';
 import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
 
 export interface Conv2DParams {
@@ -18,8 +21,12 @@ export interface Conv2DParams {
   dilations: [number, number];
 }
 
-/** How a case's values are drawn. */
-export type ValueKind = 'rand' | 'exact' | 'special';
+/**
+ * How a case's values are drawn: uniform in [-1, 1) (`rand`), small integers
+ * (`exact`, bound 0), an all-negative image (`neg`), values around zero with
+ * exact zeros and -0 (`small`), NaN and +-Inf in the image (`special`).
+ */
+export type ValueKind = 'rand' | 'exact' | 'neg' | 'small' | 'special';
 
 interface Config extends Conv2DParams {
   x: [number, number, number, number];
@@ -100,8 +107,11 @@ function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<Conv2DParams
     xs = rng.integers(nx, -EXACT_X, EXACT_X);
     fs = rng.integers(nf, -EXACT_F, EXACT_F);
   } else {
-    xs = rng.uniform(nx);
+    xs = kind === 'neg' ? rng.uniform(nx, -1, 0) : kind === 'small' ? rng.uniform(nx, -1e-3, 1e-3) : rng.uniform(nx);
     fs = rng.uniform(nf);
+    if (kind === 'small') {
+      for (let k = 0; k < nx; k += 3) xs[k] = k % 2 === 0 ? 0 : -0;
+    }
     if (kind === 'special') {
       // NaN, +Inf and -Inf in the image only: a padded cell times an infinite tap is left undefined by the notes.
       const specials = [NaN, Infinity, -Infinity];
@@ -113,6 +123,7 @@ function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<Conv2DParams
     params: { strides: cfg.strides, pad: cfg.pad, dilations: cfg.dilations },
     inputs: { x: tensor(cfg.x, xs), filter: tensor(cfg.f, fs) },
     exact: kind === 'exact',
+    gradients: kind !== 'special',
   };
 }
 
@@ -130,6 +141,8 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
     grid.forEach((cfg, i) => {
       out.push(caseOf(cfg, 'rand', seed));
       if (i % 3 === 0) out.push(caseOf(cfg, 'exact', seed));
+      if (i % 10 === 1) out.push(caseOf(cfg, 'neg', seed));
+      if (i % 10 === 2) out.push(caseOf(cfg, 'small', seed));
       if (i % 20 === 0) out.push(caseOf(cfg, 'special', seed));
     });
     return uniqueIds(out);
@@ -143,6 +156,37 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
     const [kH, kW, inC] = filter.shape;
     return { value, bound: dotBound(mag, kH * kW * inC, c.exact) };
   },
+
+  grads: [
+    {
+      input: 'x',
+      kernels: ['Conv2DBackpropInput'],
+      // Each dX element sums at most fh * fw * outC products dy * filter.
+      reference(c, dy) {
+        const { x, filter } = c.inputs;
+        const { strides, pad, dilations } = c.params;
+        const value = conv2DBackpropInput(x.shape, dy, filter, strides, pad, dilations);
+        const mag = conv2DBackpropInput(x.shape, abs(dy), abs(filter), strides, pad, dilations).data;
+        const [kH, kW, , outC] = filter.shape;
+        return { value, bound: dotBound(mag, kH * kW * outC, c.exact) };
+      },
+    },
+    {
+      input: 'filter',
+      kernels: ['Conv2DBackpropFilter'],
+      // Each dW element sums at most batch * outH * outW products dy * x (notes, eq. 1).
+      reference(c, dy) {
+        const { x, filter } = c.inputs;
+        const { strides, pad, dilations } = c.params;
+        const value = conv2DBackpropFilter(x, dy, filter.shape, strides, pad, dilations);
+        const mag = conv2DBackpropFilter(abs(x), abs(dy), filter.shape, strides, pad, dilations).data;
+        const [outH, outW] = outHW(c);
+        return { value, bound: dotBound(mag, x.shape[0] * outH * outW, c.exact) };
+      },
+    },
+  ],
+
+  fingerprints: CONV_FINGERPRINTS,
 
   tfjs(tf, [x, filter], { strides, pad, dilations }) {
     return tf.conv2d(x as never, filter as never, strides, pad, 'NHWC', dilations);
@@ -210,6 +254,7 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       check: 'forward',
       backend: 'wasm',
       when: (c) => c.params.pad === 'same' && negativeSamePadding(c),
+      kind: 'bug',
       note: "wasm Conv2D returns zeros under 'same' padding when TensorFlow's total padding (out-1)*s + k - in is negative on an axis",
     },
     {
@@ -222,6 +267,7 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
         const [sH, sW] = c.params.strides;
         return batch > 1 && inC === 1 && sH === 1 && sW > 1 && kW > 1 && outH > 1 && outW === 1;
       },
+      kind: 'bug',
       note: 'native Conv2D (oneDNN, TF 2.21) gives wrong rows after the first batch item when one input channel yields a single output column (stride_w > 1, filter width > 1, stride_h = 1); right with TF_ENABLE_ONEDNN_OPTS=0',
     },
   ],

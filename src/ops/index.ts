@@ -1,9 +1,11 @@
 /** The list of every op spec. Adding an op: one reference file, one spec file, one line here. */
 import { parseList } from '../usage';
+import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
+import { maxPoolSpec } from './maxPool';
 import { AnyOpSpec } from './types';
 
-export const OPS: readonly AnyOpSpec[] = [conv2dSpec];
+export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec];
 
 export function opIds(): string[] {
   return OPS.map((o) => o.id);

@@ -15,12 +15,30 @@ export interface OpCase<P> {
   inputs: Record<string, Tensor64>;
   /** Small-integer inputs whose float32 arithmetic is exact: the bound is 0. */
   exact: boolean;
+  /** Whether the gradient checks run on this case (not where the gradient is undefined, e.g. NaN inputs). */
+  gradients: boolean;
 }
 
 /** The reference value of one check and the per-element bound it is held to. */
 export interface Expected {
   value: Tensor64;
   bound: Float64Array;
+}
+
+/** The gradient of the op with respect to one input: check `grad:<input>`. */
+export interface GradSpec<P> {
+  input: string;
+  /** TF.js kernels this gradient needs (besides the forward's). */
+  kernels: readonly string[];
+  /** The reference gradient for upstream gradient `dy`, and its bound. */
+  reference(c: OpCase<P>, dy: Tensor64): Expected;
+}
+
+/** A behaviour the notes leave open, probed on each backend (ties, NaN, accepted arguments). */
+export interface Fingerprint {
+  name: string;
+  /** Runs on the active backend; returns a short verdict such as 'first' or 'NaN'. */
+  probe(tf: Tf): string;
 }
 
 /**
@@ -32,6 +50,8 @@ export interface Expected {
 export interface KnownDiscrepancy<P> {
   check: string;
   backend: BackendId;
+  /** 'bug' (the backend is wrong) or 'semantic' (a convention the notes leave open differs). */
+  kind: 'bug' | 'semantic';
   /** The class of cases it covers (derived from probing, see the README). */
   when(c: OpCase<P>): boolean;
   /** One line: what is wrong. */
@@ -66,6 +86,10 @@ export interface OpSpec<P> {
   tfjs(tf: Tf, inputs: Tensor[], params: P): Tensor;
   /** Floating-point operations of one forward call. */
   flops(c: OpCase<P>): number;
+  /** Gradients checked with tf.grad against the reference backward. */
+  grads: readonly GradSpec<P>[];
+  /** Behaviours probed per backend and printed as a table. */
+  fingerprints: readonly Fingerprint[];
   /** Ill-formed calls and the reference's error for each. */
   errorInputs: readonly ErrorInput[];
   /** Confirmed backend discrepancies (README, "Known backend discrepancies"). */

@@ -1,0 +1,67 @@
+/**
+ * Gradient of conv2d with respect to the filter (notes, part 1c, eq. 1), mirroring
+ * the TF.js kernel `Conv2DBackpropFilter`. Each weight receives a contribution from
+ * every patch of the image it was applied to.
+ */
+import { conv2dInfo } from './Conv2D';
+import { ArgumentError, Shape, Tensor64, expectRank, tensor } from './tensor';
+import { Padding } from './window';
+
+/** Checks that `dy` has the shape conv2d gives for these arguments. */
+export function expectDyShape(op: string, dy: Tensor64, want: Shape): void {
+  expectRank(op, 'dy', dy, want.length);
+  if (dy.shape.some((d, i) => d !== want[i])) {
+    throw new ArgumentError(op, `dy must have the output shape [${want.join(',')}], got [${dy.shape.join(',')}].`);
+  }
+}
+
+/**
+ * dW[kh, kw, ci, co] = sum_{n, i, j} dy[n, i, j, co] * x[n, sH*i + dH*kh - padTop, sW*j + dW*kw - padLeft, ci]
+ * (notes, eq. 1, generalised to batch, output channels, strides, padding and
+ * dilation; terms outside the input are zero, as the notes say).
+ *
+ * @param x `[batch, inH, inW, inC]`
+ * @param dy `[batch, outH, outW, outC]`, the gradient of the loss with respect to conv2d's output
+ * @param filterShape `[fh, fw, inC, outC]`
+ * @returns dW with `filterShape`
+ */
+export function conv2DBackpropFilter(
+  x: Tensor64,
+  dy: Tensor64,
+  filterShape: Shape,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dilations: number | readonly [number, number] = 1,
+): Tensor64 {
+  const op = 'conv2DBackpropFilter';
+  if (filterShape.length !== 4) throw new ArgumentError(op, `filterShape must have 4 dimensions, got [${filterShape.join(',')}].`);
+  const g = conv2dInfo(x, tensor(filterShape), strides, pad, dilations, op);
+  const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
+  expectDyShape(op, dy, [batch, outH, outW, outC]);
+  const dw = new Float64Array(kH * kW * inC * outC);
+  const xd = x.data;
+  const dyd = dy.data;
+  for (let n = 0; n < batch; n++) {
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++) {
+        const dyOff = ((n * outH + i) * outW + j) * outC;
+        for (let kh = 0; kh < kH; kh++) {
+          const ih = i * g.sH + kh * g.dH - g.padTop;
+          if (ih < 0 || ih >= inH) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const iw = j * g.sW + kw * g.dW - g.padLeft;
+            if (iw < 0 || iw >= inW) continue;
+            const xOff = ((n * inH + ih) * inW + iw) * inC;
+            const wOff = (kh * kW + kw) * inC * outC;
+            for (let ci = 0; ci < inC; ci++) {
+              const xv = xd[xOff + ci];
+              const wRow = wOff + ci * outC;
+              for (let co = 0; co < outC; co++) dw[wRow + co] += xv * dyd[dyOff + co];
+            }
+          }
+        }
+      }
+    }
+  }
+  return { shape: [kH, kW, inC, outC], data: dw };
+}

@@ -1,0 +1,100 @@
+/**
+ * avgPool: reference/AvgPool.ts + AvgPoolGrad.ts against `tf.avgPool` (kernels
+ * AvgPool, AvgPoolGrad).
+ *
+ * Bounds: a sum of at most K = kh * kw terms, then a division by the count (or
+ * a multiplication by its rounded reciprocal): gamma_{K+2} * avgPool(|x|). The
+ * gradient of a cell sums at most `overlap` terms dy / count, each with up to two
+ * roundings: gamma_{overlap+2} * avgPoolGrad(|dy|). With integer inputs the sums
+ * are exact and only the division rounds: gamma_2.
+ */
+import { avgPool } from '../../reference/AvgPool';
+import { avgPoolGrad } from '../../reference/AvgPoolGrad';
+import { abs, tensor } from '../../reference/tensor';
+import { dotBound } from '../bounds';
+import { AVGPOOL_FINGERPRINTS } from './fingerprints';
+import { PoolParams, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
+import { OpSpec } from './types';
+
+export const avgPoolSpec: OpSpec<PoolParams> = {
+  id: 'avgPool',
+  inputs: ['x'],
+  kernels: ['AvgPool'],
+  strictZeroSign: false,
+
+  cases: (seed) => poolCases('avgPool', seed),
+
+  reference(c) {
+    const { filterSize, strides, pad } = c.params;
+    const value = avgPool(c.inputs.x, filterSize, strides, pad);
+    const mag = avgPool(abs(c.inputs.x), filterSize, strides, pad).data;
+    return { value, bound: dotBound(mag, c.exact ? 2 : filterSize[0] * filterSize[1] + 2, false) };
+  },
+
+  grads: [
+    {
+      input: 'x',
+      kernels: ['AvgPoolGrad'],
+      reference(c, dy) {
+        const { filterSize, strides, pad } = c.params;
+        const value = avgPoolGrad(dy, c.inputs.x.shape, filterSize, strides, pad);
+        const mag = avgPoolGrad(abs(dy), c.inputs.x.shape, filterSize, strides, pad).data;
+        return { value, bound: dotBound(mag, overlap(c.params) + 2, false) };
+      },
+    },
+  ],
+
+  fingerprints: AVGPOOL_FINGERPRINTS,
+
+  tfjs: (tf, [x], { filterSize, strides, pad }) => tf.avgPool(x as never, filterSize, strides, pad),
+
+  flops(c) {
+    const { filterSize } = c.params;
+    const out = avgPool(c.inputs.x, filterSize, c.params.strides, c.params.pad).data.length;
+    return out * (filterSize[0] * filterSize[1] + 1);
+  },
+
+  errorInputs: [
+    {
+      name: 'window 0',
+      reference: () => avgPool(tensor([1, 4, 4, 1]), 0, 1, 'valid'),
+      tfjs: (tf) => tf.avgPool(tf.ones([1, 4, 4, 1]) as never, 0, 1, 'valid'),
+      message: /Error in avgPool: filterSize must be positive integers, got \[0,0\]/,
+    },
+    {
+      name: 'negative stride',
+      reference: () => avgPool(tensor([1, 4, 4, 1]), 2, -1, 'valid'),
+      tfjs: (tf) => tf.avgPool(tf.ones([1, 4, 4, 1]) as never, 2, -1, 'valid'),
+      message: /Error in avgPool: strides must be positive integers, got \[-1,-1\]/,
+    },
+    {
+      name: "window [3,3] larger than a 'valid' input [2,2]",
+      reference: () => avgPool(tensor([1, 2, 2, 1]), 3, 1, 'valid'),
+      tfjs: (tf) => tf.avgPool(tf.ones([1, 2, 2, 1]) as never, 3, 1, 'valid'),
+      message: /Error in avgPool: window \[3,3\] with dilations \[1,1\] spans \[3,3\], larger than the input \[2,2\]/,
+    },
+    {
+      name: 'gradient: dy [1,1,1,1] for an output [1,2,2,1]',
+      reference: () => avgPoolGrad(tensor([1, 1, 1, 1]), [1, 4, 4, 1], 2, 2, 'valid'),
+      tfjs: (tf) => tf.grad((x) => tf.avgPool(x as never, 2, 2, 'valid'))(tf.ones([1, 4, 4, 1]), tf.ones([1, 1, 1, 1])),
+      message: /Error in avgPoolGrad: dy must have the output shape \[1,2,2,1\], got \[1,1,1,1\]/,
+    },
+  ],
+
+  known: [
+    ...(['cpu', 'wasm'] as const).map((backend) => ({
+      check: 'grad:x',
+      backend,
+      kind: 'bug' as const,
+      when: windowHoldsPadding,
+      note: `${backend} AvgPoolGrad divides by the full window kh*kw where 'same' padding puts padded cells in a window, while AvgPool divides by the real cells: the gradient is not that of the forward`,
+    })),
+    {
+      check: 'forward',
+      backend: 'wasm',
+      kind: 'bug',
+      when: (c) => ['nan', 'inf'].includes(poolKind(c)),
+      note: 'wasm AvgPool returns -Inf where the window sum is NaN (a NaN, or +Inf and -Inf together, in the window)',
+    },
+  ],
+};

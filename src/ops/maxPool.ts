@@ -1,0 +1,129 @@
+/**
+ * maxPool: reference/MaxPool.ts + MaxPoolGrad.ts against `tf.maxPool` (kernels
+ * MaxPool, MaxPoolGrad). Notes, parts 1d and 1e.
+ *
+ * Bounds: the forward selects one input, so it is exact (bound 0). The gradient
+ * of a cell is a float32 sum of the dy of the windows whose maximum it is, at
+ * most K = ceil(kh/sh) * ceil(kw/sw) terms: gamma_K * maxPoolGrad(|dy|).
+ */
+import { maxPool } from '../../reference/MaxPool';
+import { maxPoolGrad } from '../../reference/MaxPoolGrad';
+import { abs, tensor } from '../../reference/tensor';
+import { dotBound } from '../bounds';
+import { MAXPOOL_FINGERPRINTS } from './fingerprints';
+import { PoolParams, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
+import { OpSpec } from './types';
+
+export const maxPoolSpec: OpSpec<PoolParams> = {
+  id: 'maxPool',
+  inputs: ['x'],
+  kernels: ['MaxPool'],
+  strictZeroSign: true,
+
+  cases: (seed) => poolCases('maxPool', seed),
+
+  reference(c) {
+    const { filterSize, strides, pad } = c.params;
+    const value = maxPool(c.inputs.x, filterSize, strides, pad);
+    return { value, bound: new Float64Array(value.data.length) };
+  },
+
+  grads: [
+    {
+      input: 'x',
+      kernels: ['MaxPoolGrad'],
+      reference(c, dy) {
+        const { filterSize, strides, pad } = c.params;
+        const value = maxPoolGrad(dy, c.inputs.x, filterSize, strides, pad);
+        const mag = maxPoolGrad(abs(dy), c.inputs.x, filterSize, strides, pad).data;
+        return { value, bound: dotBound(mag, overlap(c.params), c.exact) };
+      },
+    },
+  ],
+
+  fingerprints: MAXPOOL_FINGERPRINTS,
+
+  tfjs: (tf, [x], { filterSize, strides, pad }) => tf.maxPool(x as never, filterSize, strides, pad),
+
+  flops(c) {
+    const { filterSize } = c.params;
+    const out = maxPool(c.inputs.x, filterSize, c.params.strides, c.params.pad).data.length;
+    return out * filterSize[0] * filterSize[1];
+  },
+
+  errorInputs: [
+    {
+      name: 'window 0',
+      reference: () => maxPool(tensor([1, 4, 4, 1]), 0, 1, 'valid'),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, 0, 1, 'valid'),
+      message: /Error in maxPool: filterSize must be positive integers, got \[0,0\]/,
+    },
+    {
+      name: 'negative window [-2,2]',
+      reference: () => maxPool(tensor([1, 4, 4, 1]), [-2, 2], 1, 'valid'),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, [-2, 2], 1, 'valid'),
+      message: /Error in maxPool: filterSize must be positive integers, got \[-2,2\]/,
+    },
+    {
+      name: 'stride 0',
+      reference: () => maxPool(tensor([1, 4, 4, 1]), 2, 0, 'valid'),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, 2, 0, 'valid'),
+      message: /Error in maxPool: strides must be positive integers, got \[0,0\]/,
+    },
+    {
+      name: "window [3,3] larger than a 'valid' input [2,2]",
+      reference: () => maxPool(tensor([1, 2, 2, 1]), 3, 1, 'valid'),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 2, 2, 1]) as never, 3, 1, 'valid'),
+      message: /Error in maxPool: window \[3,3\] with dilations \[1,1\] spans \[3,3\], larger than the input \[2,2\]/,
+    },
+    {
+      name: "unknown padding 'full'",
+      reference: () => maxPool(tensor([1, 4, 4, 1]), 2, 1, 'full' as never),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, 2, 1, 'full' as never),
+      message: /Error in maxPool: pad must be one of 'valid', 'same', got "full"/,
+    },
+    {
+      name: 'rank-2 x [4,4]',
+      reference: () => maxPool(tensor([4, 4]), 2, 1, 'valid'),
+      tfjs: (tf) => tf.maxPool(tf.ones([4, 4]) as never, 2, 1, 'valid'),
+      message: /Error in maxPool: x must be rank 4, got rank 2/,
+    },
+    {
+      name: 'gradient: dy [1,2,2,1] for an output [1,3,3,1]',
+      reference: () => maxPoolGrad(tensor([1, 2, 2, 1]), tensor([1, 4, 4, 1]), 2, 1, 'valid'),
+      tfjs: (tf) => tf.grad((x) => tf.maxPool(x as never, 2, 1, 'valid'))(tf.ones([1, 4, 4, 1]), tf.ones([1, 2, 2, 1])),
+      message: /Error in maxPoolGrad: dy must have the output shape \[1,3,3,1\], got \[1,2,2,1\]/,
+    },
+  ],
+
+  known: [
+    {
+      check: 'grad:x',
+      backend: 'wasm',
+      kind: 'bug',
+      when: (c) => windowMaxima(c).some((v) => v <= 0),
+      note: 'wasm MaxPoolGrad drops the gradient of windows whose maximum is not positive (as if its running maximum started at 0)',
+    },
+    {
+      check: 'grad:x',
+      backend: 'wasm',
+      kind: 'semantic',
+      when: (c) => poolKind(c) === 'ties',
+      note: 'wasm MaxPoolGrad sends the gradient of a tie to the last maximum of the window; the reference (and cpu, tensorflow) to the first',
+    },
+    ...(['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
+      check: 'forward',
+      backend,
+      kind: 'semantic' as const,
+      when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'nan',
+      note: 'MaxPool ignores NaN in a window (wasm only when the NaN comes first); the reference propagates it (IEEE maximum, Math.max)',
+    })),
+    {
+      check: 'forward',
+      backend: 'tensorflow',
+      kind: 'bug',
+      when: (c) => windowMaxima(c).some((v) => v === -Infinity),
+      note: 'native MaxPool returns -FLT_MAX (-3.4028235e38) for a window of -Inf values instead of -Inf',
+    },
+  ],
+};
