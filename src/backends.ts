@@ -4,14 +4,9 @@
  */
 import * as os from 'os';
 import { tf } from './tf';
-import { parseList } from './usage';
+import { BACKENDS, BackendId } from './backendIds';
 
-export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
-export type BackendId = (typeof BACKENDS)[number];
-
-export function parseBackends(list: string): BackendId[] {
-  return parseList('--backends', 'backend', list, BACKENDS);
-}
+export { BACKENDS, BackendId, parseBackends } from './backendIds';
 
 let quieted = false;
 

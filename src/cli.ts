@@ -4,11 +4,11 @@
  * 2 bad usage or unreadable input.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { BACKENDS, BackendId, envBlock, parseBackends, supportMatrix } from './backends';
+import { BACKENDS, BackendId, parseBackends } from './backendIds';
 import { assertWritable, writeJson } from './io';
 import { OPS, opIds, parseOps } from './ops';
-import { ResultRecord, runChecks } from './runner';
-import { describeFailure, summaryTable } from './summary';
+import { runIsolated } from './isolated';
+import { describeFailure, fingerprintTable, summaryTable } from './summary';
 import { UsageError } from './usage';
 
 export const CHECK_SCHEMA = 'tfjs-crosscheck/check@1';
@@ -45,20 +45,26 @@ async function check(o: CheckOptions): Promise<number> {
 
   const started = Date.now();
   let done = 0;
-  const records: ResultRecord[] = await runChecks({
+  const progress = !o.quiet && process.stderr.isTTY;
+  const run = await runIsolated({
     ops, backends, seed, caseId: o.case,
     onResult: () => {
       done++;
-      if (!o.quiet && process.stderr.isTTY && done % 50 === 0) process.stderr.write(`\r${done} checks run...`);
+      if (progress && done % 50 === 0) process.stderr.write(`\r${done} checks run...`);
     },
   });
-  if (!o.quiet && process.stderr.isTTY) process.stderr.write('\r');
-  const env = await envBlock();
-  const kernels = [...new Set(ops.flatMap((op) => op.kernels))];
-  const support = supportMatrix(kernels, backends);
+  if (progress) process.stderr.write('\r');
+  const { records, env, fingerprints, crashes } = run;
+  const kernels = [...new Set(ops.flatMap((op) => [...op.kernels, ...op.grads.flatMap((g) => g.kernels)]))];
+  const support = Object.fromEntries(kernels.map((k) => [k, Object.fromEntries(backends.map((b) => [b, run.kernels[b]?.includes(k) ?? false]))]));
 
-  console.log(`tfjs ${env.tfjs['tfjs-core']}, native TensorFlow ${env.tensorflow ?? 'not loaded'}, seed ${seed}, ${records.length} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`tfjs ${env?.tfjs['tfjs-core'] ?? '?'}, native TensorFlow ${env?.tensorflow ?? 'not loaded'}, seed ${seed}, ${records.length} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(summaryTable(records));
+  if (Object.keys(fingerprints).length > 0) {
+    console.log('\nBehavioural fingerprints (probed; the reference: first maximum on ties, NaN propagates):');
+    console.log(fingerprintTable(fingerprints, backends));
+  }
+  for (const c of crashes) console.log(`\nCRASH: the ${c.backend} process died (${c.signal}) during ${c.case}: ${c.stderr}`);
   const bad = records.filter((r) => r.status === 'fail' || r.status === 'error');
   const xfail = records.filter((r) => r.status === 'xfail');
   for (const r of [...bad, ...xfail].slice(0, maxFailures)) console.log(`\n${describeFailure(r)}`);
@@ -66,7 +72,7 @@ async function check(o: CheckOptions): Promise<number> {
     console.log(`\n... ${bad.length + xfail.length - maxFailures} more failures${o.json ? ` in ${o.json}` : ' (use --json FILE to keep them all)'}`);
   }
   if (o.json) {
-    writeJson(o.json, { schema: CHECK_SCHEMA, kind: 'check', env, args: { ops: ops.map((x) => x.id), backends, seed, case: o.case ?? null }, supportMatrix: support, results: records });
+    writeJson(o.json, { schema: CHECK_SCHEMA, kind: 'check', env, args: { ops: ops.map((x) => x.id), backends, seed, case: o.case ?? null }, supportMatrix: support, fingerprints, crashes, results: records });
     console.log(`\nwrote ${records.length} results to ${o.json}`);
   }
   return bad.length > 0 ? 1 : 0;

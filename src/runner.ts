@@ -3,35 +3,17 @@
  * result record (data, not exceptions).
  */
 import type { Tensor } from '@tensorflow/tfjs-node';
-import { BackendId, useBackend } from './backends';
-import { Comparison, compare } from './compare';
+import { useBackend } from './backends';
+import type { BackendId } from './backendIds';
+import { FingerprintTable, ResultRecord, replayCommand, selectCases } from './results';
+
+export { STATUSES, checksOf, replayCommand, selectCases } from './results';
+export type { FingerprintTable, ResultRecord, Status } from './results';
+import { compare } from './compare';
 import type { Tensor64 } from '../reference/tensor';
 import { AnyOpSpec, Expected, OpCase } from './ops/types';
 import { Rng, hashSeed } from './random';
 import { tf } from './tf';
-import { UsageError } from './usage';
-
-export type Status = 'pass' | 'fail' | 'unsupported' | 'error' | 'xfail';
-export const STATUSES: readonly Status[] = ['pass', 'fail', 'unsupported', 'error', 'xfail'];
-
-export interface ResultRecord {
-  op: string;
-  case: string;
-  backend: BackendId;
-  /** `forward` or `grad:<input>`. */
-  check: string;
-  status: Status;
-  errToBound: number;
-  maxAbsErr: number;
-  mismatches: number;
-  signedZeroMismatches: number;
-  elements: number;
-  exact: boolean;
-  worst?: Comparison['worst'];
-  /** Why it failed, errored, is unsupported, or which known discrepancy it is. */
-  message?: string;
-  replay: string;
-}
 
 export interface RunOptions {
   ops: readonly AnyOpSpec[];
@@ -39,25 +21,11 @@ export interface RunOptions {
   seed: number;
   /** Run only the case with this id. */
   caseId?: string;
+  /** Skip the first `skip` cases (counted over all ops, in order): resumes a crashed run. */
+  skip?: number;
   onResult?: (r: ResultRecord) => void;
-}
-
-export function replayCommand(op: string, caseId: string, backend: string, seed: number): string {
-  return `npx crosscheck check --ops ${op} --case '${caseId}' --backends ${backend} --seed ${seed}`;
-}
-
-/** The cases of each op, narrowed to `caseId` when given (a UsageError when nothing matches). */
-export function selectCases(ops: readonly AnyOpSpec[], seed: number, caseId?: string): Map<AnyOpSpec, OpCase<unknown>[]> {
-  const out = new Map<AnyOpSpec, OpCase<unknown>[]>();
-  for (const op of ops) {
-    const all = op.cases(seed) as OpCase<unknown>[];
-    out.set(op, caseId === undefined ? all : all.filter((c) => c.id === caseId));
-  }
-  if (caseId !== undefined && [...out.values()].every((cs) => cs.length === 0)) {
-    const some = [...out.entries()].flatMap(([op]) => op.cases(seed).slice(0, 3).map((c) => `  ${op.id}: '${c.id}'`));
-    throw new UsageError(`--case '${caseId}' matches no case of ${ops.map((o) => o.id).join(', ')} with --seed ${seed}. Case ids look like:\n${some.join('\n')}`);
-  }
-  return out;
+  /** Called before each case with its index over all ops. */
+  onCaseStart?: (index: number) => void;
 }
 
 const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported/i;
@@ -72,6 +40,8 @@ function runOne(
     errToBound: NaN, maxAbsErr: NaN, mismatches: 0, signedZeroMismatches: 0, elements: 0,
     replay: replayCommand(spec.id, c.id, backend, seed),
   };
+  const skip = spec.known.find((k) => k.skip && k.check === check && k.backend === backend && k.when(c));
+  if (skip) return { ...base, status: 'xfail', message: `not run, known backend bug: ${skip.note}` };
   const missing = kernels.filter((k) => tf.getKernel(k, backend) === undefined);
   if (missing.length > 0) {
     return { ...base, status: 'unsupported', message: `kernel${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not registered for '${backend}'` };
@@ -129,7 +99,7 @@ function toTensor(t: Tensor64): Tensor {
   return tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
 }
 
-/** Every op x case x backend x check; the reference is computed once per case. */
+/** Every op x case x backend x check, in this process; the reference is computed once per case. */
 export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
   const selected = selectCases(opts.ops, opts.seed, opts.caseId);
   const records: ResultRecord[] = [];
@@ -137,8 +107,12 @@ export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
     records.push(r);
     opts.onResult?.(r);
   };
+  let index = -1;
   for (const [spec, cases] of selected) {
     for (const c of cases) {
+      index++;
+      if (index < (opts.skip ?? 0)) continue;
+      opts.onCaseStart?.(index);
       const forward = attempt(() => spec.reference(c));
       const grads = c.gradients && !(forward instanceof Error) ? spec.grads : [];
       const dy = forward instanceof Error ? undefined : upstreamGradient(c, forward.value.shape, opts.seed);
@@ -161,4 +135,26 @@ export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
     }
   }
   return records;
+}
+
+/** Probes every fingerprint of the given ops on each backend. */
+export async function probeFingerprints(ops: readonly AnyOpSpec[], backends: readonly BackendId[]): Promise<FingerprintTable> {
+  const out: FingerprintTable = {};
+  for (const backend of backends) {
+    await useBackend(backend);
+    for (const op of ops) {
+      for (const fp of op.fingerprints) {
+        out[op.id] ??= {};
+        out[op.id][fp.name] ??= {};
+        let verdict: string;
+        try {
+          verdict = fp.probe(tf);
+        } catch (e) {
+          verdict = `probe failed: ${e instanceof Error ? e.message : String(e)}`;
+        }
+        out[op.id][fp.name][backend] = verdict;
+      }
+    }
+  }
+  return out;
 }

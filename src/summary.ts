@@ -1,7 +1,6 @@
 /** Terminal rendering of check results: the summary table and the failure details. */
 import Table from 'cli-table3';
-import type { ResultRecord, Status } from './runner';
-import { STATUSES } from './runner';
+import { FingerprintTable, ResultRecord, STATUSES, Status } from './results';
 
 export function fmtRatio(r: number): string {
   if (Number.isNaN(r)) return '-';
@@ -56,4 +55,13 @@ export function describeFailure(r: ResultRecord): string {
   }
   lines.push(`  replay: ${r.replay}`);
   return lines.join('\n');
+}
+
+/** The behavioural fingerprints as one table: op, behaviour, then one column per backend. */
+export function fingerprintTable(fp: FingerprintTable, backends: readonly string[]): string {
+  const t = new Table({ head: ['op', 'behaviour', ...backends], style: { head: [], border: [] }, wordWrap: true, colWidths: [18, 36, ...backends.map(() => 24)] });
+  for (const [op, rows] of Object.entries(fp)) {
+    for (const [name, verdicts] of Object.entries(rows)) t.push([op, name, ...backends.map((b) => verdicts[b] ?? '-')]);
+  }
+  return t.toString();
 }

@@ -26,8 +26,9 @@ function read(tf: Tf, f: () => Tensor): Float32Array | string {
   try {
     return tf.tidy(() => f().dataSync() as Float32Array);
   } catch (e) {
-    const m = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    return /not yet supported|not supported|not registered/i.test(m) ? `unsupported (${m.slice(0, 80)})` : `throws (${m.slice(0, 80)})`;
+    // the message's first sentence, without TF.js's "Error in <op>: " prefix
+    const m = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/^Error in [^:]+: /, '').split(/\.( |$)/)[0];
+    return /not yet supported|not supported|not registered/i.test(m) ? `unsupported: ${m}` : `throws: ${m}`;
   }
 }
 

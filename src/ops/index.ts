@@ -2,10 +2,11 @@
 import { parseList } from '../usage';
 import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
+import { convReluMaxPoolSpec } from './convReluMaxPool';
 import { maxPoolSpec } from './maxPool';
 import { AnyOpSpec } from './types';
 
-export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec];
+export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec];
 
 export function opIds(): string[] {
   return OPS.map((o) => o.id);

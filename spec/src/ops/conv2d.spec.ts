@@ -55,26 +55,12 @@ describe('conv2d cases', () => {
   });
 });
 
-describe.each(BACKENDS)('conv2d forward on %s', (backend) => {
-  it('agrees with the reference within the derived bound (known discrepancies are xfail)', async () => {
-    const records = await runChecks({ ops: [conv2dSpec], backends: [backend], seed: 1 });
-    expect(records.length).toBeGreaterThanOrEqual(150);
-    const bad = records.filter((r) => r.status === 'fail' || r.status === 'error');
-    expect(bad.map((r) => `${r.case}: ${r.message ?? ''} err/bound ${r.errToBound}`)).toEqual([]);
-    const passed = records.filter((r) => r.status === 'pass');
-    expect(passed.length).toBeGreaterThan(records.length * 0.9);
-    // every pass is within its bound; every exact pass matched bit for bit
-    for (const r of passed) expect(r.errToBound).toBeLessThanOrEqual(1);
-    for (const r of passed.filter((p) => p.exact)) expect(r.maxAbsErr).toBe(0);
-  });
-});
-
 describe('known discrepancies still reproduce, and only on their backend', () => {
   it.each([
     ['wasm', 'x=[1,1,3,1] f=[1,2,1,1] s=[1,3] p=same d=[1,1] v=exact'],
     ['tensorflow', 'x=[2,2,2,1] f=[1,2,1,1] s=[1,3] p=valid d=[1,1] v=exact'],
   ] as const)('%s: %s', async (backend, caseId) => {
-    const records = await runChecks({ ops: [conv2dSpec], backends: [...BACKENDS], seed: 1, caseId });
+    const records = (await runChecks({ ops: [{ ...conv2dSpec, grads: [] }], backends: [...BACKENDS], seed: 1, caseId })).filter((r) => r.check === 'forward');
     const by = Object.fromEntries(records.map((r) => [r.backend, r]));
     expect(by[backend].status).toBe('xfail');
     expect(by[backend].errToBound).toBe(Infinity);
@@ -83,7 +69,8 @@ describe('known discrepancies still reproduce, and only on their backend', () =>
 });
 
 describe('the check can fail: planted faults are caught on every backend', () => {
-  const planted = (name: string, tfjs: OpSpec<Params>['tfjs']): OpSpec<Params> => ({ ...conv2dSpec, id: `conv2d-${name}`, known: [], tfjs });
+  // NOTE: forward faults only (grads: []), run in this process.
+  const planted = (name: string, tfjs: OpSpec<Params>['tfjs']): OpSpec<Params> => ({ ...conv2dSpec, id: `conv2d-${name}`, known: [], grads: [], tfjs });
   it.each([
     ['strides swapped', planted('strides-swapped', (tf, [x, f], p) => tf.conv2d(x as never, f as never, [p.strides[1], p.strides[0]], p.pad, 'NHWC', p.dilations))],
     ['filter flipped (true convolution)', planted('flipped', (tf, [x, f], p) => tf.conv2d(x as never, tf.reverse(f, [0, 1]) as never, p.strides, p.pad, 'NHWC', p.dilations))],

@@ -1,0 +1,9 @@
+/** The backend ids, without loading TensorFlow.js (the CLI parses flags before any backend starts). */
+import { parseList } from './usage';
+
+export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
+export type BackendId = (typeof BACKENDS)[number];
+
+export function parseBackends(list: string): BackendId[] {
+  return parseList('--backends', 'backend', list, BACKENDS);
+}

@@ -1,0 +1,227 @@
+/**
+ * convReluMaxPool: the notes' "max over (I * G)" end to end, against the TF.js
+ * composition sum(w * maxPool(relu(conv2d(x, filter)))), with gradients with
+ * respect to the image and the filter.
+ *
+ * Bound propagation (e_c: the conv2d bound of src/bounds.ts, element-wise):
+ * relu and max are 1-Lipschitz, so each pooled value is off by at most the
+ * largest e_c of its window, e_p = maxPool(e_c); the weighted sum of M terms adds
+ * gamma_M * sum |w| (|p| + e_p), so |dL| <= gamma_M sum |w|(|p| + e_p) + sum |w| e_p.
+ *
+ * Gradients are well defined only where float32 cannot change which cell wins a
+ * window or whether relu is active: the case generator redraws the values until
+ * each window's winner beats every other cell by more than their two bounds and is
+ * itself positive beyond its bound (or every cell is negative beyond its bound).
+ * Then dL/dconv = mask * maxPoolGrad(dL * w) is the same on every backend up to
+ * the rounding of dL * w and of the window sums (gamma_{J+1}, J windows per cell),
+ * and the conv2d backward adds its own gamma_K: the bound is
+ * (gamma_K + gamma_{J+1} + gamma_K gamma_{J+1}) * conv2DBackprop*(|dL w| routed, |.|).
+ */
+import { conv2d } from '../../reference/Conv2D';
+import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
+import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
+import { ConvReluMaxPoolParams, convReluMaxPool, convReluMaxPoolGrad, convReluMaxPoolUpstream } from '../../reference/ConvReluMaxPool';
+import { maxPool, maxPoolArgmax } from '../../reference/MaxPool';
+import { pool2dInfo } from '../../reference/pool';
+import { Tensor64, abs, sizeOf, tensor } from '../../reference/tensor';
+import { Padding, convOutputSize } from '../../reference/window';
+import { U32, U64, gamma } from '../bounds';
+import { Rng, hashSeed } from '../random';
+import { CONV2D_BUGS, Conv2DParams, NATIVE_FILTER_GRAD_CRASH } from './conv2d';
+import { overlap } from './poolCases';
+import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+
+interface Config extends ConvReluMaxPoolParams {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+}
+
+const GRID = 130;
+const MAX_DRAWS = 30;
+
+function gridConfig(rng: Rng): Config {
+  for (;;) {
+    const x: Config['x'] = [rng.int(1, 2), rng.int(2, 9), rng.int(2, 9), rng.int(1, 3)];
+    const pad = rng.pick<Padding>(['valid', 'same']);
+    const f: Config['f'] = [rng.int(1, Math.min(3, x[1])), rng.int(1, Math.min(3, x[2])), x[3], rng.int(1, 4)];
+    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const outH = convOutputSize(x[1], f[0], strides[0], pad);
+    const outW = convOutputSize(x[2], f[1], strides[1], pad);
+    const poolPad = rng.pick<Padding>(['valid', 'same']);
+    const poolSize: [number, number] = [rng.int(1, Math.min(3, outH)), rng.int(1, Math.min(3, outW))];
+    const poolStrides: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
+    if (outH > 0 && outW > 0) return { x, f, strides, pad, poolSize, poolStrides, poolPad };
+  }
+}
+
+/** The conv2d bound e_c of a case (0 for exact cases). */
+function convBound(x: Tensor64, filter: Tensor64, p: ConvReluMaxPoolParams, exact: boolean): Float64Array {
+  const mag = conv2d(abs(x), abs(filter), p.strides, p.pad).data;
+  const k = filter.shape[0] * filter.shape[1] * filter.shape[2];
+  const g = exact ? 0 : gamma(k, U32) + gamma(k, U64);
+  return mag.map((m) => g * m);
+}
+
+/**
+ * True when float32 rounding cannot change any window's winner or the relu mask
+ * at a winner: see the header.
+ */
+export function gradientWellDefined(x: Tensor64, filter: Tensor64, w: Tensor64, p: ConvReluMaxPoolParams, exact: boolean): boolean {
+  const fwd = convReluMaxPool(x, filter, w, p);
+  const e = convBound(x, filter, p, exact);
+  const c = fwd.conv.data;
+  const g = pool2dInfo('convReluMaxPool', fwd.relu, p.poolSize, p.poolStrides, p.poolPad);
+  const arg = maxPoolArgmax(fwd.relu, g);
+  // every cell of each window, against its winner
+  const ok = new Array<boolean>(arg.length).fill(true);
+  const { batch, channels: C, inH, inW, outH, outW, kH, kW } = g;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        for (let ch = 0; ch < C; ch++) {
+          const o = ((n * outH + oh) * outW + ow) * C + ch;
+          const a = arg[o];
+          const positive = c[a] - e[a] > 0;
+          for (let kh = 0; kh < kH; kh++) {
+            const ih = oh * g.sH + kh - g.padTop;
+            if (ih < 0 || ih >= inH) continue;
+            for (let kw = 0; kw < kW; kw++) {
+              const iw = ow * g.sW + kw - g.padLeft;
+              if (iw < 0 || iw >= inW) continue;
+              const b = ((n * inH + ih) * inW + iw) * C + ch;
+              if (positive ? b !== a && c[b] + e[b] >= c[a] - e[a] : c[b] + e[b] >= 0) ok[o] = false;
+            }
+          }
+        }
+      }
+    }
+  }
+  return ok.every(Boolean);
+}
+
+/** The conv2d part of the pipeline's parameters. */
+function convParams(c: OpCase<ConvReluMaxPoolParams>): Conv2DParams {
+  return { strides: c.params.strides, pad: c.params.pad, dilations: [1, 1] };
+}
+
+function caseOf(cfg: Config, kind: 'rand' | 'exact', seed: number): OpCase<ConvReluMaxPoolParams> {
+  const id = `x=${fmtShape(cfg.x)} f=${fmtShape(cfg.f)} s=${fmtShape(cfg.strides)} p=${cfg.pad} pool=${fmtShape(cfg.poolSize)}/${fmtShape(cfg.poolStrides)}/${cfg.poolPad} v=${kind}`;
+  const { x: xs, f: fs, ...params } = cfg;
+  const convH = convOutputSize(xs[1], fs[0], cfg.strides[0], cfg.pad);
+  const convW = convOutputSize(xs[2], fs[1], cfg.strides[1], cfg.pad);
+  const outShape = [xs[0], convOutputSize(convH, cfg.poolSize[0], cfg.poolStrides[0], cfg.poolPad), convOutputSize(convW, cfg.poolSize[1], cfg.poolStrides[1], cfg.poolPad), fs[3]];
+  const exact = kind === 'exact';
+  let inputs: Record<string, Tensor64> = {};
+  let gradients = false;
+  for (let draw = 0; draw < MAX_DRAWS && !gradients; draw++) {
+    const rng = new Rng(hashSeed(seed, `${id} draw ${draw}`));
+    const x = tensor(xs, exact ? rng.integers(sizeOf(xs), -3, 3) : rng.uniform(sizeOf(xs)));
+    const filter = tensor(fs, exact ? rng.integers(sizeOf(fs), -2, 2) : rng.uniform(sizeOf(fs)));
+    const w = tensor(outShape, exact ? rng.integers(sizeOf(outShape), -3, 3) : rng.uniform(sizeOf(outShape)));
+    inputs = { x, filter, w };
+    gradients = gradientWellDefined(x, filter, w, params, exact);
+  }
+  return { id, params, inputs, exact, gradients };
+}
+
+/** The bound of a gradient of the pipeline (see the header). */
+function gradBound(c: OpCase<ConvReluMaxPoolParams>, dy: Tensor64, input: 'x' | 'filter'): Float64Array {
+  if (c.exact) return new Float64Array(sizeOf(c.inputs[input].shape));
+  const { x, filter, w } = c.inputs;
+  const p = c.params;
+  const fwd = convReluMaxPool(x, filter, w, p);
+  const routed = convReluMaxPoolUpstream(fwd, abs(w), Math.abs(dy.data[0]), p);
+  const k = input === 'x' ? filter.shape[0] * filter.shape[1] * filter.shape[3] : fwd.conv.shape[0] * fwd.conv.shape[1] * fwd.conv.shape[2];
+  const gk = gamma(k, U32);
+  const gj = gamma(overlap({ filterSize: p.poolSize, strides: p.poolStrides, pad: p.poolPad }) + 1, U32);
+  const g = gk + gj + gk * gj + gamma(k, U64);
+  const mag = input === 'x' ? conv2DBackpropInput(x.shape, routed, abs(filter), p.strides, p.pad) : conv2DBackpropFilter(abs(x), routed, filter.shape, p.strides, p.pad);
+  return mag.data.map((m) => g * m);
+}
+
+export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
+  id: 'convReluMaxPool',
+  inputs: ['x', 'filter', 'w'],
+  kernels: ['Conv2D', 'Relu', 'MaxPool', 'Multiply', 'Sum'],
+  strictZeroSign: false,
+
+  cases(seed) {
+    const rng = new Rng(hashSeed(seed, 'convReluMaxPool/grid'));
+    const out: OpCase<ConvReluMaxPoolParams>[] = [];
+    for (let i = 0; i < GRID; i++) {
+      const cfg = gridConfig(rng);
+      out.push(caseOf(cfg, 'rand', seed));
+      if (i % 3 === 0) out.push(caseOf(cfg, 'exact', seed));
+    }
+    return uniqueIds(out);
+  },
+
+  reference(c) {
+    const { x, filter, w } = c.inputs;
+    const fwd = convReluMaxPool(x, filter, w, c.params);
+    const ec = convBound(x, filter, c.params, c.exact);
+    const ep = maxPool({ shape: fwd.conv.shape, data: ec }, c.params.poolSize, c.params.poolStrides, c.params.poolPad).data;
+    const m = w.data.length;
+    let weighted = 0;
+    let propagated = 0;
+    let exactMag = 0;
+    for (let o = 0; o < m; o++) {
+      weighted += Math.abs(w.data[o]) * (Math.abs(fwd.pooled.data[o]) + ep[o]);
+      propagated += Math.abs(w.data[o]) * ep[o];
+      exactMag += Math.abs(w.data[o] * fwd.pooled.data[o]);
+    }
+    const bound = c.exact ? 0 : gamma(m, U32) * weighted + propagated + gamma(m, U64) * exactMag;
+    return { value: fwd.value, bound: Float64Array.of(bound) };
+  },
+
+  grads: (['x', 'filter'] as const).map((input) => ({
+    input,
+    kernels: input === 'x' ? ['Conv2DBackpropInput', 'MaxPoolGrad', 'Step'] : ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Step'],
+    reference(c: OpCase<ConvReluMaxPoolParams>, dy: Tensor64) {
+      const { x, filter, w } = c.inputs;
+      const value = convReluMaxPoolGrad(x, filter, w, dy.data[0], c.params)[input];
+      return { value, bound: gradBound(c, dy, input) };
+    },
+  })),
+
+  fingerprints: [],
+
+  tfjs(tf, [x, filter, w], p) {
+    const conv = tf.conv2d(x as never, filter as never, p.strides, p.pad);
+    return tf.sum(tf.mul(tf.maxPool(tf.relu(conv), p.poolSize, p.poolStrides, p.poolPad), w));
+  },
+
+  flops(c) {
+    const [kH, kW, inC, outC] = c.inputs.filter.shape;
+    const p = c.params;
+    const fwd = convReluMaxPool(c.inputs.x, c.inputs.filter, c.inputs.w, p);
+    const convOut = sizeOf(fwd.conv.shape) / outC;
+    return 2 * convOut * outC * kH * kW * inC + sizeOf(fwd.conv.shape) + sizeOf(fwd.pooled.shape) * (p.poolSize[0] * p.poolSize[1] + 2);
+  },
+
+  errorInputs: [
+    {
+      name: 'w of the wrong shape',
+      reference: () => convReluMaxPool(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), tensor([1, 3, 3, 1]), { strides: [1, 1], pad: 'valid', poolSize: [2, 2], poolStrides: [1, 1], poolPad: 'valid' }),
+      tfjs: (tf) => tf.sum(tf.mul(tf.maxPool(tf.relu(tf.conv2d(tf.ones([1, 4, 4, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 1, 'valid')), 2, 1, 'valid'), tf.ones([1, 3, 3, 1]))),
+      message: /Error in convReluMaxPool: w must have the pooled shape \[1,2,2,1\], got \[1,3,3,1\]/,
+    },
+  ],
+
+  known: [
+    // NOTE: grad:filter is unsupported on wasm and not run on tensorflow in the crash class below.
+    ...(['forward', 'grad:x'] as const).flatMap((check) =>
+      CONV2D_BUGS.map((bug) => ({
+        check,
+        backend: bug.backend,
+        kind: 'bug' as const,
+        note: `follows from the Conv2D bug: ${bug.note}`,
+        when: (c: OpCase<ConvReluMaxPoolParams>) => bug.when(c.inputs.x.shape, c.inputs.filter.shape, convParams(c)),
+      })),
+    ),
+    {
+      ...NATIVE_FILTER_GRAD_CRASH,
+      when: (c: OpCase<ConvReluMaxPoolParams>) => NATIVE_FILTER_GRAD_CRASH.when(c.inputs.x.shape, c.inputs.filter.shape, convParams(c)),
+    },
+  ],
+};
