@@ -13,6 +13,7 @@ import * as path from 'path';
 import { BackendId, useBackend } from './backends';
 import { OPS } from './ops';
 import { AnyOpSpec } from './ops/types';
+import { decode, encode } from './results';
 import { tf } from './tf';
 
 export type TfjsOutcome =
@@ -70,7 +71,7 @@ export function probeErrorInputs(spec: AnyOpSpec, backends: readonly BackendId[]
     });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     try {
-      return JSON.parse(line) as ErrorInputRecord;
+      return decode<ErrorInputRecord>(line);
     } catch {
       throw new Error(`error-input probe '${ei.name}' of ${spec.id} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }
@@ -81,5 +82,5 @@ if (require.main === module) {
   const [opId, index, backends] = process.argv.slice(2);
   const spec = OPS.find((o) => o.id === opId);
   if (!spec) throw new Error(`unknown op ${opId}`);
-  void probeErrorInput(spec, Number(index), backends.split(',') as BackendId[]).then((rec) => console.log(JSON.stringify(rec)));
+  void probeErrorInput(spec, Number(index), backends.split(',') as BackendId[]).then((rec) => console.log(encode(rec)));
 }

@@ -18,12 +18,12 @@ function crosscheck(...args: string[]) {
 describe('crosscheck check: bad usage exits 2 and says what is accepted', () => {
   it.each([
     [['check', '--backends', 'nope'], /Unknown backend 'nope' in --backends\. Available: cpu, wasm, tensorflow\./],
-    [['check', '--ops', 'nope'], /Unknown op 'nope' in --ops\. Available: conv2d/],
+    [['check', '--ops', 'nope'], /Unknown op 'nope' in --ops\. Available: conv2d, maxPool, avgPool, convReluMaxPool\./],
     [['check', '--ops', ','], /--ops is empty\. Available: conv2d/],
     [['check', '--seed', 'abc'], /--seed must be an integer from 0 to 4294967295, got 'abc'/],
     [['check', '--bogus'], /unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['check', '--case', 'no such case'], /--case 'no such case' matches no case of conv2d with --seed 1/],
+    [['check', '--case', 'no such case'], /--case 'no such case' matches no case of conv2d, maxPool, avgPool, convReluMaxPool with --seed 1/],
     [['check', '--json', '/nonexistent-dir/out.json'], /--json \/nonexistent-dir\/out\.json: directory \/nonexistent-dir does not exist or is not writable/],
   ])('%j', (args, message) => {
     const r = crosscheck(...args);
@@ -55,7 +55,7 @@ describe('crosscheck check --json', () => {
     for (const b of ['cpu', 'wasm', 'tensorflow']) {
       expect(doc.results.filter((x: { backend: string }) => x.backend === b).length).toBeGreaterThanOrEqual(150);
     }
-    const xf = doc.results.find((x: { status: string; exact: boolean }) => x.status === 'xfail' && x.exact);
+    const xf = doc.results.find((x: { status: string; exact: boolean; check: string }) => x.status === 'xfail' && x.exact && x.check === 'forward');
     expect(xf.errToBound).toBe('Infinity'); // JSON spells out non-finite numbers
     expect(xf.replay).toMatch(/^npx crosscheck check --ops conv2d --case '.*' --backends \w+ --seed 1$/);
   });

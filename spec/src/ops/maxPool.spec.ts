@@ -1,0 +1,49 @@
+import { maxPoolSpec } from '../../../src/ops/maxPool';
+import { poolKind } from '../../../src/ops/poolCases';
+import { ALL, RETURNS, THROWS, describeErrorInputs } from '../../helpers/errorInputs';
+
+describe('maxPool cases', () => {
+  const cases = maxPoolSpec.cases(1);
+
+  it('cover the grid and every value kind', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(200);
+    const kinds = new Set(cases.map(poolKind));
+    expect([...kinds].sort()).toEqual(['exact', 'inf', 'nan', 'neg', 'neginf', 'rand', 'small', 'ties']);
+    const k = (c: (typeof cases)[number]) => c.params.filterSize;
+    const s = (c: (typeof cases)[number]) => c.params.strides;
+    expect(cases.some((c) => k(c)[0] > s(c)[0] && k(c)[1] > s(c)[1])).toBe(true); // overlapping windows
+    expect(cases.some((c) => s(c)[0] > k(c)[0])).toBe(true); // stride larger than the window
+    expect(cases.some((c) => k(c)[0] === c.inputs.x.shape[1] && k(c)[1] === c.inputs.x.shape[2] && k(c)[0] > 1)).toBe(true); // window = input
+    expect(cases.some((c) => k(c)[0] === 1 && k(c)[1] === 1)).toBe(true);
+    expect(new Set(cases.map((c) => c.params.pad))).toEqual(new Set(['valid', 'same']));
+    expect(new Set(cases.map((c) => c.inputs.x.shape[3]))).toEqual(new Set([1, 2, 3, 4]));
+  });
+
+  it('draw tie-free values except in the ties kind, and a constant image there', () => {
+    for (const c of cases) {
+      const d = c.inputs.x.data;
+      if (poolKind(c) === 'ties') expect(new Set(d).size).toBe(1);
+      else if (['rand', 'exact', 'neg', 'small'].includes(poolKind(c))) expect(new Set(d).size).toBe(d.length);
+    }
+  });
+
+  it('have gradients except where they are undefined (NaN, Inf)', () => {
+    for (const c of cases) expect(c.gradients).toBe(!['nan', 'inf', 'neginf'].includes(poolKind(c)));
+  });
+});
+
+describeErrorInputs(maxPoolSpec, {
+  // NOTE: TF.js accepts a window of 0 or a negative window: cpu returns non-finite values, wasm garbage; tensorflow throws an opaque status.
+  'window 0': { cpu: RETURNS([1, 5, 5, 1]), wasm: RETURNS([1, 5, 5, 1]), tensorflow: THROWS(/Invalid TF_Status: 3/) },
+  'negative window [-2,2]': { cpu: RETURNS([1, 7, 3, 1]), wasm: RETURNS([1, 7, 3, 1]), tensorflow: THROWS(/Invalid TF_Status: 3/) },
+  // NOTE: stride 0: cpu builds an infinite shape, wasm returns a tensor of shape [1,Infinity,Infinity,1].
+  'stride 0': { cpu: THROWS(/shape comprised of positive integers but got shape \[1,Infinity,Infinity,1\]/), wasm: RETURNS([1, Infinity, Infinity, 1]), tensorflow: THROWS(/Invalid TF_Status: 3/) },
+  "window [3,3] larger than a 'valid' input [2,2]": ALL(RETURNS([1, 0, 0, 1])),
+  "unknown padding 'full'": ALL(THROWS(/Unknown padding parameter: full/)),
+  'rank-2 x [4,4]': ALL(THROWS(/input must be rank 4 but got rank 2/)),
+  'gradient: dy [1,2,2,1] for an output [1,3,3,1]': {
+    cpu: THROWS(/Requested out of range element/),
+    wasm: THROWS(/shape of dy passed in grad\(f\)\(x, dy\) must match/),
+    tensorflow: THROWS(/Invalid TF_Status: 3/),
+  },
+});
