@@ -116,7 +116,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       backend,
       kind: 'semantic' as const,
       when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'nan',
-      note: 'MaxPool ignores NaN in a window (wasm only when the NaN comes first); the reference propagates it (IEEE maximum, Math.max)',
+      note: 'MaxPool ignores NaN in a window (cpu, tensorflow; wasm gives -Inf when the NaN comes first in its window); the reference propagates it (IEEE maximum, Math.max)',
     })),
     {
       check: 'forward',
