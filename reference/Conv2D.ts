@@ -36,6 +36,34 @@ export function conv2dInfo(
 }
 
 /**
+ * Walks every (output pixel, filter tap) pair whose tap lands inside the image,
+ * calling `visit(yOff, xOff, fOff)` with the flat offsets of output pixel
+ * `y[n, oh, ow, 0]`, image pixel `x[n, ih, iw, 0]` and tap `filter[kh, kw, 0, 0]`,
+ * where ih = oh*sH + kh*dH - padTop and iw = ow*sW + kw*dW - padLeft. Cells
+ * outside the image are skipped: they count as zero. Forward and both gradients
+ * share this walk; each runs its channel loops inside `visit`.
+ */
+export function forEachTap(g: ReturnType<typeof conv2dInfo>, visit: (yOff: number, xOff: number, fOff: number) => void): void {
+  const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const yOff = ((n * outH + oh) * outW + ow) * outC;
+        for (let kh = 0; kh < kH; kh++) {
+          const ih = oh * g.sH + kh * g.dH - g.padTop;
+          if (ih < 0 || ih >= inH) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const iw = ow * g.sW + kw * g.dW - g.padLeft;
+            if (iw < 0 || iw >= inW) continue;
+            visit(yOff, ((n * inH + ih) * inW + iw) * inC, (kh * kW + kw) * inC * outC);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * y[n, oh, ow, co] = sum_{kh, kw, ci} x[n, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft, ci] * filter[kh, kw, ci, co]
  * (notes, part 1a; cells outside the input count as zero).
  *
@@ -50,32 +78,17 @@ export function conv2d(
   dilations: number | readonly [number, number] = 1,
 ): Tensor64 {
   const g = conv2dInfo(x, filter, strides, pad, dilations);
-  const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
-  const y = new Float64Array(batch * outH * outW * outC);
+  const { inC, outC } = g;
+  const y = new Float64Array(g.batch * g.outH * g.outW * outC);
   const xd = x.data;
   const fd = filter.data;
-  for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
-        const yOff = ((n * outH + oh) * outW + ow) * outC;
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = oh * g.sH + kh * g.dH - g.padTop;
-          if (ih < 0 || ih >= inH) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const iw = ow * g.sW + kw * g.dW - g.padLeft;
-            if (iw < 0 || iw >= inW) continue;
-            const xOff = ((n * inH + ih) * inW + iw) * inC;
-            const fOff = (kh * kW + kw) * inC * outC;
-            for (let ci = 0; ci < inC; ci++) {
-              const xv = xd[xOff + ci];
-              const fRow = fOff + ci * outC;
-              // NOTE: innermost loop runs over contiguous output channels.
-              for (let co = 0; co < outC; co++) y[yOff + co] += xv * fd[fRow + co];
-            }
-          }
-        }
-      }
+  forEachTap(g, (yOff, xOff, fOff) => {
+    for (let ci = 0; ci < inC; ci++) {
+      const xv = xd[xOff + ci];
+      const fRow = fOff + ci * outC;
+      // NOTE: innermost loop runs over contiguous output channels.
+      for (let co = 0; co < outC; co++) y[yOff + co] += xv * fd[fRow + co];
     }
-  }
-  return { shape: [batch, outH, outW, outC], data: y };
+  });
+  return { shape: [g.batch, g.outH, g.outW, outC], data: y };
 }

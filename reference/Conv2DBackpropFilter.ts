@@ -3,7 +3,7 @@
  * the TF.js kernel `Conv2DBackpropFilter`. Each weight receives a contribution from
  * every patch of the image it was applied to.
  */
-import { conv2dInfo } from './Conv2D';
+import { conv2dInfo, forEachTap } from './Conv2D';
 import { ArgumentError, Shape, Tensor64, expectRank, tensor } from './tensor';
 import { Padding } from './window';
 
@@ -36,32 +36,17 @@ export function conv2DBackpropFilter(
   const op = 'conv2DBackpropFilter';
   if (filterShape.length !== 4) throw new ArgumentError(op, `filterShape must have 4 dimensions, got [${filterShape.join(',')}].`);
   const g = conv2dInfo(x, tensor(filterShape), strides, pad, dilations, op);
-  const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
-  expectDyShape(op, dy, [batch, outH, outW, outC]);
+  const { kH, kW, inC, outC } = g;
+  expectDyShape(op, dy, [g.batch, g.outH, g.outW, outC]);
   const dw = new Float64Array(kH * kW * inC * outC);
   const xd = x.data;
   const dyd = dy.data;
-  for (let n = 0; n < batch; n++) {
-    for (let i = 0; i < outH; i++) {
-      for (let j = 0; j < outW; j++) {
-        const dyOff = ((n * outH + i) * outW + j) * outC;
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = i * g.sH + kh * g.dH - g.padTop;
-          if (ih < 0 || ih >= inH) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const iw = j * g.sW + kw * g.dW - g.padLeft;
-            if (iw < 0 || iw >= inW) continue;
-            const xOff = ((n * inH + ih) * inW + iw) * inC;
-            const wOff = (kh * kW + kw) * inC * outC;
-            for (let ci = 0; ci < inC; ci++) {
-              const xv = xd[xOff + ci];
-              const wRow = wOff + ci * outC;
-              for (let co = 0; co < outC; co++) dw[wRow + co] += xv * dyd[dyOff + co];
-            }
-          }
-        }
-      }
+  forEachTap(g, (dyOff, xOff, wOff) => {
+    for (let ci = 0; ci < inC; ci++) {
+      const xv = xd[xOff + ci];
+      const wRow = wOff + ci * outC;
+      for (let co = 0; co < outC; co++) dw[wRow + co] += xv * dyd[dyOff + co];
     }
-  }
+  });
   return { shape: [kH, kW, inC, outC], data: dw };
 }

@@ -3,7 +3,7 @@
  * that lets backprop "continue on to the layer before"), mirroring the TF.js
  * kernel `Conv2DBackpropInput`.
  */
-import { conv2dInfo } from './Conv2D';
+import { conv2dInfo, forEachTap } from './Conv2D';
 import { expectDyShape } from './Conv2DBackpropFilter';
 import { ArgumentError, Shape, Tensor64, tensor } from './tensor';
 import { Padding } from './window';
@@ -30,33 +30,18 @@ export function conv2DBackpropInput(
   const op = 'conv2DBackpropInput';
   if (xShape.length !== 4) throw new ArgumentError(op, `xShape must have 4 dimensions, got [${xShape.join(',')}].`);
   const g = conv2dInfo(tensor(xShape), filter, strides, pad, dilations, op);
-  const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
-  expectDyShape(op, dy, [batch, outH, outW, outC]);
-  const dx = new Float64Array(batch * inH * inW * inC);
+  const { inC, outC } = g;
+  expectDyShape(op, dy, [g.batch, g.outH, g.outW, outC]);
+  const dx = new Float64Array(g.batch * g.inH * g.inW * inC);
   const fd = filter.data;
   const dyd = dy.data;
-  for (let n = 0; n < batch; n++) {
-    for (let i = 0; i < outH; i++) {
-      for (let j = 0; j < outW; j++) {
-        const dyOff = ((n * outH + i) * outW + j) * outC;
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = i * g.sH + kh * g.dH - g.padTop;
-          if (ih < 0 || ih >= inH) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const iw = j * g.sW + kw * g.dW - g.padLeft;
-            if (iw < 0 || iw >= inW) continue;
-            const xOff = ((n * inH + ih) * inW + iw) * inC;
-            const wOff = (kh * kW + kw) * inC * outC;
-            for (let ci = 0; ci < inC; ci++) {
-              const wRow = wOff + ci * outC;
-              let acc = 0;
-              for (let co = 0; co < outC; co++) acc += dyd[dyOff + co] * fd[wRow + co];
-              dx[xOff + ci] += acc;
-            }
-          }
-        }
-      }
+  forEachTap(g, (dyOff, xOff, wOff) => {
+    for (let ci = 0; ci < inC; ci++) {
+      const wRow = wOff + ci * outC;
+      let acc = 0;
+      for (let co = 0; co < outC; co++) acc += dyd[dyOff + co] * fd[wRow + co];
+      dx[xOff + ci] += acc;
     }
-  }
-  return { shape: [batch, inH, inW, inC], data: dx };
+  });
+  return { shape: [...xShape], data: dx };
 }

@@ -22,7 +22,7 @@ import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { ConvReluMaxPoolParams, convReluMaxPool, convReluMaxPoolGrad, convReluMaxPoolUpstream } from '../../reference/ConvReluMaxPool';
 import { maxPool, maxPoolArgmax } from '../../reference/MaxPool';
-import { pool2dInfo } from '../../reference/pool';
+import { forEachWindowCell, pool2dInfo } from '../../reference/pool';
 import { Tensor64, abs, sizeOf, tensor } from '../../reference/tensor';
 import { Padding, convOutputSize } from '../../reference/window';
 import { U32, U64, gamma } from '../bounds';
@@ -79,31 +79,14 @@ export function gradientWellDefined(x: Tensor64, filter: Tensor64, w: Tensor64, 
   const c = fwd.conv.data;
   const g = pool2dInfo('convReluMaxPool', fwd.relu, p.poolSize, p.poolStrides, p.poolPad);
   const arg = maxPoolArgmax(fwd.relu, g);
-  // every cell of each window, against its winner
-  const ok = new Array<boolean>(arg.length).fill(true);
-  const { batch, channels: C, inH, inW, outH, outW, kH, kW } = g;
-  for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
-        for (let ch = 0; ch < C; ch++) {
-          const o = ((n * outH + oh) * outW + ow) * C + ch;
-          const a = arg[o];
-          const positive = c[a] - e[a] > 0;
-          for (let kh = 0; kh < kH; kh++) {
-            const ih = oh * g.sH + kh - g.padTop;
-            if (ih < 0 || ih >= inH) continue;
-            for (let kw = 0; kw < kW; kw++) {
-              const iw = ow * g.sW + kw - g.padLeft;
-              if (iw < 0 || iw >= inW) continue;
-              const b = ((n * inH + ih) * inW + iw) * C + ch;
-              if (positive ? b !== a && c[b] + e[b] >= c[a] - e[a] : c[b] + e[b] >= 0) ok[o] = false;
-            }
-          }
-        }
-      }
-    }
-  }
-  return ok.every(Boolean);
+  let ok = true;
+  // every cell b of each window o, against the window's winner a
+  forEachWindowCell(g, (o, b) => {
+    const a = arg[o];
+    const winnerPositive = c[a] - e[a] > 0;
+    if (winnerPositive ? b !== a && c[b] + e[b] >= c[a] - e[a] : c[b] + e[b] >= 0) ok = false;
+  });
+  return ok;
 }
 
 /** The conv2d part of the pipeline's parameters. */
