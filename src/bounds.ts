@@ -9,6 +9,12 @@
  */
 
 export const U32 = 2 ** -24;
+/**
+ * Underflow: a float32 result below FLT_MIN may be a subnormal or, where a
+ * backend flushes denormals to zero (TensorFlow does), 0: each rounding may lose
+ * up to FLT_MIN = 2^-126 absolutely.
+ */
+export const ETA32 = 2 ** -126;
 export const U64 = 2 ** -53;
 export const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -26,5 +32,5 @@ export function gamma(k: number, u: number): number {
 export function dotBound(mag: Float64Array, k: number, exact: boolean): Float64Array {
   if (exact) return new Float64Array(mag.length);
   const g = gamma(k, U32) + gamma(k, U64);
-  return mag.map((m) => g * m);
+  return mag.map((m) => g * m + k * ETA32);
 }

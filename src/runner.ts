@@ -41,7 +41,7 @@ function runOne(
     replay: replayCommand(spec.id, c.id, backend, seed),
   };
   const skip = spec.known.find((k) => k.skip && k.check === check && k.backend === backend && k.when(c));
-  if (skip) return { ...base, status: 'xfail', message: `not run, known backend bug: ${skip.note}` };
+  if (skip) return { ...base, status: 'xfail', message: `not run, known bug: ${skip.note}` };
   const missing = kernels.filter((k) => tf.getKernel(k, backend) === undefined);
   if (missing.length > 0) {
     return { ...base, status: 'unsupported', message: `kernel${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not registered for '${backend}'` };
@@ -55,7 +55,9 @@ function runOne(
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { ...base, status: UNSUPPORTED.test(message) ? 'unsupported' : 'error', message };
+    if (UNSUPPORTED.test(message)) return { ...base, status: 'unsupported', message };
+    const known = spec.known.find((k) => k.check === check && k.backend === backend && k.when(c));
+    return known ? { ...base, status: 'xfail', message: `known ${known.kind === 'bug' ? 'bug' : 'semantic difference'}: ${known.note} (threw: ${message})` } : { ...base, status: 'error', message };
   }
   const cmp = compare(expected.value, expected.bound, got, spec.strictZeroSign);
   const rec: ResultRecord = {
@@ -69,7 +71,7 @@ function runOne(
     const known = spec.known.find((k) => k.check === check && k.backend === backend && k.when(c));
     if (known) {
       rec.status = 'xfail';
-      rec.message = `known ${known.kind === 'bug' ? 'backend bug' : 'semantic difference'}: ${known.note}`;
+      rec.message = `known ${known.kind === 'bug' ? 'bug' : 'semantic difference'}: ${known.note}`;
     }
   }
   return rec;

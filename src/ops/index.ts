@@ -3,10 +3,12 @@ import { parseList } from '../usage';
 import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
 import { convReluMaxPoolSpec } from './convReluMaxPool';
+import { matMulSpec } from './matMul';
 import { maxPoolSpec } from './maxPool';
+import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 
-export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec];
+export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec];
 
 export function opIds(): string[] {
   return OPS.map((o) => o.id);

@@ -1,0 +1,142 @@
+/**
+ * Batched matrix product, mirroring the TF.js kernel `BatchMatMul` (`tf.matMul`),
+ * with optional transposes, and its gradients side by side. The notes' part 2b
+ * writes attention with it: a(Q, K, V) = Softmax(Q K^T) V.
+ *
+ * Shapes: a is [..., m, k] (or [..., k, m] with transposeA), b is [..., k, n] (or
+ * [..., n, k] with transposeB); leading batch dimensions must be equal, or 1 on
+ * one side (broadcast). Rank 2 and higher.
+ */
+import { ArgumentError, Shape, Tensor64, sizeOf } from './tensor';
+
+export interface MatMulInfo {
+  batch: number[];
+  m: number;
+  k: number;
+  n: number;
+  /** For each output batch index, the batch index of a and of b. */
+  aBatch: Int32Array;
+  bBatch: Int32Array;
+}
+
+function broadcastBatch(op: string, a: Shape, b: Shape): { batch: number[]; aIdx: Int32Array; bIdx: Int32Array } {
+  const ra = a.slice(0, -2);
+  const rb = b.slice(0, -2);
+  const rank = Math.max(ra.length, rb.length);
+  const pa = [...new Array(rank - ra.length).fill(1), ...ra];
+  const pb = [...new Array(rank - rb.length).fill(1), ...rb];
+  const batch = pa.map((d, i) => {
+    if (d !== pb[i] && d !== 1 && pb[i] !== 1) {
+      throw new ArgumentError(op, `batch dimensions of a [${a.join(',')}] and b [${b.join(',')}] do not broadcast.`);
+    }
+    return Math.max(d, pb[i]);
+  });
+  const total = sizeOf(batch);
+  const aIdx = new Int32Array(total);
+  const bIdx = new Int32Array(total);
+  for (let t = 0; t < total; t++) {
+    let rest = t;
+    let ia = 0;
+    let ib = 0;
+    let sa = 1;
+    let sb = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      const i = rest % batch[d];
+      rest = Math.floor(rest / batch[d]);
+      ia += (pa[d] === 1 ? 0 : i) * sa;
+      ib += (pb[d] === 1 ? 0 : i) * sb;
+      sa *= pa[d];
+      sb *= pb[d];
+    }
+    aIdx[t] = ia;
+    bIdx[t] = ib;
+  }
+  return { batch, aIdx, bIdx };
+}
+
+/** Checks the shapes of a product and derives its geometry. */
+export function matMulInfo(a: Tensor64, b: Tensor64, transposeA: boolean, transposeB: boolean, op = 'matMul'): MatMulInfo {
+  if (a.shape.length < 2 || b.shape.length < 2) {
+    throw new ArgumentError(op, `a and b must have rank >= 2, got [${a.shape.join(',')}] and [${b.shape.join(',')}].`);
+  }
+  for (const [name, t] of [['a', a], ['b', b]] as const) {
+    if (t.data.length !== sizeOf(t.shape)) throw new ArgumentError(op, `${name} has ${t.data.length} values but shape [${t.shape.join(',')}] needs ${sizeOf(t.shape)}.`);
+  }
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transposeA ? ac : ar;
+  const k = transposeA ? ar : ac;
+  const kb = transposeB ? bc : br;
+  const n = transposeB ? br : bc;
+  if (k !== kb) {
+    throw new ArgumentError(op, `inner dimensions of a [${a.shape.join(',')}] (transposeA=${transposeA}) and b [${b.shape.join(',')}] (transposeB=${transposeB}) must match, got ${k} and ${kb}.`);
+  }
+  const { batch, aIdx, bIdx } = broadcastBatch(op, a.shape, b.shape);
+  return { batch, m, k, n, aBatch: aIdx, bBatch: bIdx };
+}
+
+/** y[..., i, j] = sum_p opA(a)[..., i, p] * opB(b)[..., p, j] */
+export function matMul(a: Tensor64, b: Tensor64, transposeA = false, transposeB = false): Tensor64 {
+  const g = matMulInfo(a, b, transposeA, transposeB);
+  const { m, k, n } = g;
+  const total = g.aBatch.length;
+  const y = new Float64Array(total * m * n);
+  const ad = a.data;
+  const bd = b.data;
+  for (let t = 0; t < total; t++) {
+    const aOff = g.aBatch[t] * m * k;
+    const bOff = g.bBatch[t] * k * n;
+    const yOff = t * m * n;
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        const av = transposeA ? ad[aOff + p * m + i] : ad[aOff + i * k + p];
+        if (transposeB) {
+          for (let j = 0; j < n; j++) y[yOff + i * n + j] += av * bd[bOff + j * k + p];
+        } else {
+          // NOTE: innermost loop over contiguous columns of b and y.
+          const bRow = bOff + p * n;
+          for (let j = 0; j < n; j++) y[yOff + i * n + j] += av * bd[bRow + j];
+        }
+      }
+    }
+  }
+  return { shape: [...g.batch, m, n], data: y };
+}
+
+/** Sums a broadcast gradient back over the batch dimensions a tensor of `shape` was broadcast along. */
+function reduceTo(t: Tensor64, shape: Shape): Tensor64 {
+  if (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
+  const out = new Float64Array(sizeOf(shape));
+  const rank = t.shape.length;
+  const padded = [...new Array(rank - shape.length).fill(1), ...shape];
+  for (let flat = 0; flat < t.data.length; flat++) {
+    let rest = flat;
+    let idx = 0;
+    let stride = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      const i = rest % t.shape[d];
+      rest = Math.floor(rest / t.shape[d]);
+      idx += (padded[d] === 1 ? 0 : i) * stride;
+      stride *= padded[d];
+    }
+    out[idx] += t.data[flat];
+  }
+  return { shape: [...shape], data: out };
+}
+
+/**
+ * Gradients of y = opA(a) opB(b): with dy the gradient of y,
+ *   d opA(a) = dy opB(b)^T,  d opB(b) = opA(a)^T dy,
+ * transposed back where a or b entered transposed, and summed over broadcast batches.
+ */
+export function matMulGrad(a: Tensor64, b: Tensor64, dy: Tensor64, transposeA = false, transposeB = false): { a: Tensor64; b: Tensor64 } {
+  const g = matMulInfo(a, b, transposeA, transposeB, 'matMulGrad');
+  const want = [...g.batch, g.m, g.n];
+  if (dy.shape.length !== want.length || dy.shape.some((d, i) => d !== want[i])) {
+    throw new ArgumentError('matMulGrad', `dy must have the output shape [${want.join(',')}], got [${dy.shape.join(',')}].`);
+  }
+  // da = dy b^T (or b dy^T when a entered transposed ...), by the four cases of TF's MatMul gradient
+  const da = transposeA ? (transposeB ? matMul(b, dy, true, true) : matMul(b, dy, false, true)) : transposeB ? matMul(dy, b) : matMul(dy, b, false, true);
+  const db = transposeA ? (transposeB ? matMul(dy, a, true, true) : matMul(a, dy)) : transposeB ? matMul(dy, a, true, false) : matMul(a, dy, true, false);
+  return { a: reduceTo(da, a.shape), b: reduceTo(db, b.shape) };
+}
