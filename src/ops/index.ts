@@ -1,5 +1,6 @@
 /** The list of every op spec. Adding an op: one reference file, one spec file, one line here. */
 import { parseList } from '../usage';
+import { dotProductAttentionSpec, selfAttentionSpec } from './attention';
 import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
 import { convReluMaxPoolSpec } from './convReluMaxPool';
@@ -8,7 +9,7 @@ import { maxPoolSpec } from './maxPool';
 import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 
-export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec];
+export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec];
 
 export function opIds(): string[] {
   return OPS.map((o) => o.id);
