@@ -5,11 +5,13 @@ import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
 import { convReluMaxPoolSpec } from './convReluMaxPool';
 import { matMulSpec } from './matMul';
+import { feedForwardSpec } from './feedForward';
 import { maxPoolSpec } from './maxPool';
+import { positionalEncodingSpec } from './positionalEncoding';
 import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 
-export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec];
+export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, positionalEncodingSpec, feedForwardSpec];
 
 export function opIds(): string[] {
   return OPS.map((o) => o.id);

@@ -130,7 +130,8 @@ export const matMulSpec: OpSpec<MatMulParams> = {
     check: 'grad:b',
     backend,
     kind: 'bug' as const,
-    when: (c: OpCase<MatMulParams>) => sizeOf(c.inputs.b.shape.slice(0, -2)) < sizeOf(c.inputs.a.shape.slice(0, -2)),
+    // b broadcast along a batch dimension: a rank-2 b under a rank-3 a, or a batch of 1 under a larger one
+    when: (c: OpCase<MatMulParams>) => c.inputs.b.shape.length < c.inputs.a.shape.length || sizeOf(c.inputs.b.shape.slice(0, -2)) < sizeOf(c.inputs.a.shape.slice(0, -2)),
     note: "tfjs-core's BatchMatMul gradient does not sum over the batch dimensions b was broadcast along: tf.grad throws a shape mismatch",
   })),
 };

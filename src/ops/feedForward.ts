@@ -1,0 +1,155 @@
+/**
+ * feedForward (notes, part 2c, "adding non-linearities"): y = x + act(x W1 + b1) W2 + b2
+ * with ReLU or tanh-GELU, against the TF.js composition, with gradients with
+ * respect to x and every weight.
+ *
+ * Bounds: src/errorModel.ts step by step. ReLU is exact and 1-Lipschitz (its
+ * gradient mask is uncertain only where |z| is within z's bound, and the bound
+ * then takes the whole upstream gradient). GELU (slope <= 1.13) is evaluated in
+ * about ten float32 steps: |err| <= 0.5|z| (0.8 * 7u (|z| + 0.045|z|^3) + 10u);
+ * its derivative, computed by TF.js's autodiff of those steps, within
+ * 40u (1 + |z| + 0.14|z|^3) plus the slope of gelu' (<= 1) times z's error.
+ */
+import { FeedForwardWeights, feedForward, feedForwardGrad, gelu, geluDerivative } from '../../reference/FeedForward';
+import { Tensor64, tensor } from '../../reference/tensor';
+import { ETA32 } from '../bounds';
+import { EV, UNIT_ROUNDOFF as U, addEV, input, matMulEV, permuteEV, reluEV, reluGradEV, reshapeEV, sumLastEV, unaryEV } from '../errorModel';
+import { Rng, hashSeed } from '../random';
+import type { Tf } from '../tf';
+import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+import type { Tensor } from '@tensorflow/tfjs-node';
+
+export interface FeedForwardParams {
+  act: 'relu' | 'gelu';
+}
+
+const C = Math.sqrt(2 / Math.PI);
+
+function geluEV(z: EV): EV {
+  return unaryEV(z, gelu, () => 1.13, (x) => 0.5 * Math.abs(x) * (0.8 * 7 * U * (Math.abs(x) + 0.045 * Math.abs(x) ** 3) + 10 * U) + ETA32);
+}
+
+/** dA * gelu'(z), with the derivative's evaluation error and its sensitivity to z. */
+function geluGradEV(z: EV, dA: EV): EV {
+  const v = z.v.map((x, i) => dA.v[i] * geluDerivative(x));
+  const e = z.v.map((x, i) => {
+    const gp = Math.abs(geluDerivative(x));
+    const eD = 40 * U * (1 + Math.abs(x) + 0.14 * Math.abs(x) ** 3) + z.e[i];
+    return (Math.abs(dA.v[i]) + dA.e[i]) * eD + gp * dA.e[i] + U * Math.abs(v[i]) + ETA32;
+  });
+  return { shape: z.shape, v, e };
+}
+
+function weights(c: OpCase<FeedForwardParams>): FeedForwardWeights {
+  return { w1: c.inputs.w1, b1: c.inputs.b1, w2: c.inputs.w2, b2: c.inputs.b2 };
+}
+
+/** The composition with running error bounds: forward, and TF.js's backward for dy. */
+function model(c: OpCase<FeedForwardParams>, dy?: Tensor64) {
+  const [b, n, d] = c.inputs.x.shape;
+  const x = input(c.inputs.x);
+  const xf = reshapeEV(x, [b * n, d]);
+  const [w1, b1, w2, b2] = [input(c.inputs.w1), input(c.inputs.b1), input(c.inputs.w2), input(c.inputs.b2)];
+  const z = addEV(matMulEV(xf, w1), b1);
+  const a = c.params.act === 'relu' ? reluEV(z) : geluEV(z);
+  const y = addEV(addEV(matMulEV(a, w2), b2), xf);
+  if (!dy) return { y: reshapeEV(y, x.shape) };
+  const g = input(dy);
+  const gf = reshapeEV(g, [b * n, d]);
+  const dA = matMulEV(gf, w2, false, true);
+  const dz = c.params.act === 'relu' ? reluGradEV(z, dA) : geluGradEV(z, dA);
+  const colSum = (t: EV) => reshapeEV(sumLastEV(permuteEV(t, [1, 0])), [t.shape[1]]);
+  return {
+    y: reshapeEV(y, x.shape),
+    grads: {
+      x: reshapeEV(addEV(matMulEV(dz, w1, false, true), gf), x.shape),
+      w1: matMulEV(xf, dz, true, false),
+      b1: colSum(dz),
+      w2: matMulEV(a, gf, true, false),
+      b2: colSum(gf),
+    },
+  };
+}
+
+/** The TF.js composition. */
+export function feedForwardTf(tf: Tf, [x, w1, b1, w2, b2]: Tensor[], act: 'relu' | 'gelu'): Tensor {
+  const [b, n, d] = x.shape;
+  const xf = tf.reshape(x, [b * n, d]);
+  const z = tf.add(tf.matMul(xf, w1), b1);
+  const a = act === 'relu' ? tf.relu(z) : tf.mul(tf.mul(z, 0.5), tf.add(1, tf.tanh(tf.mul(C, tf.add(z, tf.mul(0.044715, tf.mul(z, tf.mul(z, z))))))));
+  return tf.reshape(tf.add(tf.add(tf.matMul(a, w2), b2), xf), [b, n, d]);
+}
+
+function caseOf(shape: { batch: number; n: number; d: number; dff: number }, act: 'relu' | 'gelu', seed: number): OpCase<FeedForwardParams> {
+  const { batch, n, d, dff } = shape;
+  const id = `x=${fmtShape([batch, n, d])} w1=${fmtShape([d, dff])} act=${act}`;
+  const rng = new Rng(hashSeed(seed, id));
+  return {
+    id,
+    params: { act },
+    inputs: {
+      x: tensor([batch, n, d], rng.uniform(batch * n * d)),
+      w1: tensor([d, dff], rng.uniform(d * dff)),
+      b1: tensor([dff], rng.uniform(dff, -0.5, 0.5)),
+      w2: tensor([dff, d], rng.uniform(dff * d)),
+      b2: tensor([d], rng.uniform(d, -0.5, 0.5)),
+    },
+    exact: false,
+    gradients: true,
+  };
+}
+
+export const feedForwardSpec: OpSpec<FeedForwardParams> = {
+  id: 'feedForward',
+  inputs: ['x', 'w1', 'b1', 'w2', 'b2'],
+  kernels: ['BatchMatMul', 'Add', 'Relu', 'Tanh', 'Multiply'],
+  strictZeroSign: false,
+
+  cases(seed) {
+    const rng = new Rng(hashSeed(seed, 'feedForward/grid'));
+    const out: OpCase<FeedForwardParams>[] = [caseOf({ batch: 1, n: 1, d: 1, dff: 1 }, 'relu', seed), caseOf({ batch: 2, n: 32, d: 16, dff: 64 }, 'gelu', seed)];
+    for (let i = 0; i < 110; i++) {
+      out.push(caseOf({ batch: rng.int(1, 2), n: rng.int(1, 9), d: rng.int(1, 8), dff: rng.int(1, 16) }, i % 2 === 0 ? 'relu' : 'gelu', seed));
+    }
+    return uniqueIds(out);
+  },
+
+  reference(c) {
+    return { value: feedForward(c.inputs.x, weights(c), c.params.act), bound: model(c).y.e };
+  },
+
+  grads: (['x', 'w1', 'b1', 'w2', 'b2'] as const).map((name) => ({
+    input: name,
+    kernels: [],
+    reference(c: OpCase<FeedForwardParams>, dy: Tensor64) {
+      return { value: feedForwardGrad(c.inputs.x, weights(c), c.params.act, dy)[name], bound: model(c, dy).grads![name].e };
+    },
+  })),
+
+  fingerprints: [],
+
+  tfjs: (tf, xs, p) => feedForwardTf(tf, xs, p.act),
+
+  flops(c) {
+    const [b, n, d] = c.inputs.x.shape;
+    const dff = c.inputs.w1.shape[1];
+    return b * n * (4 * d * dff + 2 * dff + 2 * d) + (c.params.act === 'gelu' ? b * n * dff * 10 : 0);
+  },
+
+  errorInputs: [
+    {
+      name: 'w1 with 3 rows for x of width 4',
+      reference: () => feedForward(tensor([1, 2, 4]), { w1: tensor([3, 5]), b1: tensor([5]), w2: tensor([5, 4]), b2: tensor([4]) }, 'relu'),
+      tfjs: (tf) => feedForwardTf(tf, [tf.ones([1, 2, 4]), tf.ones([3, 5]), tf.ones([5]), tf.ones([5, 4]), tf.ones([4])], 'relu'),
+      message: /Error in feedForward: w1 must have 4 rows \(the width of x\), got \[3,5\]/,
+    },
+    {
+      name: 'w2 of shape [5,3] for dff 5 and width 4',
+      reference: () => feedForward(tensor([1, 2, 4]), { w1: tensor([4, 5]), b1: tensor([5]), w2: tensor([5, 3]), b2: tensor([4]) }, 'relu'),
+      tfjs: (tf) => feedForwardTf(tf, [tf.ones([1, 2, 4]), tf.ones([4, 5]), tf.ones([5]), tf.ones([5, 3]), tf.ones([4])], 'relu'),
+      message: /Error in feedForward: w2 must have shape \[5,4\], got \[5,3\]/,
+    },
+  ],
+
+  known: [],
+};
