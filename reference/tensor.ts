@@ -69,3 +69,27 @@ export function expectRank(op: string, name: string, t: Tensor64, rank: number):
     throw new ArgumentError(op, `${name} has ${t.data.length} values but shape [${t.shape.join(',')}] needs ${sizeOf(t.shape)}.`);
   }
 }
+
+/** Permutes the axes: output axis d is input axis perm[d] (like tf.transpose). */
+export function permute(t: Tensor64, perm: readonly number[]): Tensor64 {
+  const shape = perm.map((p) => t.shape[p]);
+  const strides = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((x, y) => x * y, 1));
+  const out = new Float64Array(t.data.length);
+  for (let flat = 0; flat < out.length; flat++) {
+    let rest = flat;
+    let src = 0;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      const i = rest % shape[d];
+      rest = Math.floor(rest / shape[d]);
+      src += i * strides[perm[d]];
+    }
+    out[flat] = t.data[src];
+  }
+  return { shape, data: out };
+}
+
+/** The same data under another shape of the same size. */
+export function reshape(t: Tensor64, shape: Shape): Tensor64 {
+  if (sizeOf(shape) !== t.data.length) throw new ArgumentError('reshape', `cannot reshape [${t.shape.join(',')}] to [${shape.join(',')}].`);
+  return { shape: [...shape], data: t.data };
+}

@@ -31,7 +31,7 @@ export interface AttentionParams {
 }
 
 /** The reference's mask argument for a case. */
-export function maskOf(p: AttentionParams): AttentionMask | undefined {
+export function maskOf(p: { m?: Tensor64 }): AttentionMask | undefined {
   return p.m ? { kind: 'additive', values: p.m } : undefined;
 }
 
@@ -270,7 +270,7 @@ export const selfAttentionSpec: OpSpec<SelfAttentionParams> = {
   },
 
   reference(c) {
-    const value = selfAttention(c.inputs.h, weightsOf(c), maskOf(c.params as AttentionParams), c.params.scale);
+    const value = selfAttention(c.inputs.h, weightsOf(c), maskOf(c.params), c.params.scale);
     return { value, bound: selfEV(c).fwd.e };
   },
 
@@ -278,7 +278,7 @@ export const selfAttentionSpec: OpSpec<SelfAttentionParams> = {
     input: name,
     kernels: [],
     reference(c: OpCase<SelfAttentionParams>, dy: Tensor64) {
-      const value = selfAttentionGrad(c.inputs.h, weightsOf(c), dy, maskOf(c.params as AttentionParams), c.params.scale)[name];
+      const value = selfAttentionGrad(c.inputs.h, weightsOf(c), dy, maskOf(c.params), c.params.scale)[name];
       return { value, bound: selfEV(c, dy).grads![name].e };
     },
   })),
