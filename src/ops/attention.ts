@@ -132,6 +132,8 @@ export const dotProductAttentionSpec: OpSpec<AttentionParams> = {
     return { value, bound: attentionEV(input(q), input(k), input(v), c.params).out.e };
   },
 
+  value: (c) => dotProductAttention(c.inputs.q, c.inputs.k, c.inputs.v, maskOf(c.params), c.params.scale).output,
+
   grads: (['q', 'k', 'v'] as const).map((name) => ({
     input: name,
     kernels: [],
@@ -273,6 +275,8 @@ export const selfAttentionSpec: OpSpec<SelfAttentionParams> = {
     const value = selfAttention(c.inputs.h, weightsOf(c), maskOf(c.params), c.params.scale);
     return { value, bound: selfEV(c).fwd.e };
   },
+
+  value: (c) => selfAttention(c.inputs.h, weightsOf(c), maskOf(c.params), c.params.scale),
 
   grads: (['h', 'wq', 'wk', 'wv'] as const).map((name) => ({
     input: name,

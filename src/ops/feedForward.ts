@@ -118,6 +118,8 @@ export const feedForwardSpec: OpSpec<FeedForwardParams> = {
     return { value: feedForward(c.inputs.x, weights(c), c.params.act), bound: model(c).y.e };
   },
 
+  value: (c) => feedForward(c.inputs.x, weights(c), c.params.act),
+
   grads: (['x', 'w1', 'b1', 'w2', 'b2'] as const).map((name) => ({
     input: name,
     kernels: [],

@@ -111,6 +111,8 @@ export const multiHeadAttentionSpec: OpSpec<MultiHeadParams> = {
     return { value, bound: model(c).out.e };
   },
 
+  value: (c) => multiHeadAttention(c.inputs.x, weightsOf(c), c.params.heads, maskOf(c.params)),
+
   grads: (['x', ...NAMES] as const).map((name) => ({
     input: name,
     kernels: [],

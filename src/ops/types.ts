@@ -84,6 +84,8 @@ export interface OpSpec<P> {
   cases(seed: number): OpCase<P>[];
   /** The float64 reference and its bound. */
   reference(c: OpCase<P>): Expected;
+  /** The reference value alone, where computing the bound costs more than the value (finite differences). */
+  value?(c: OpCase<P>): Tensor64;
   /** The TF.js equivalent, run on the active backend. */
   tfjs(tf: Tf, inputs: Tensor[], params: P): Tensor;
   /** Floating-point operations of one forward call. */
