@@ -28,7 +28,7 @@ export interface RunOptions {
   onCaseStart?: (index: number) => void;
 }
 
-const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported/i;
+const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported|gradient function not found/i;
 
 /** Runs one check of one case on the active backend and turns the outcome into a record. */
 function runOne(

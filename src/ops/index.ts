@@ -8,11 +8,12 @@ import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
 import { maxPoolSpec } from './maxPool';
 import { multiHeadAttentionSpec } from './multiHeadAttention';
+import { multiHeadAttentionLayerSpec } from './multiHeadAttentionLayer';
 import { positionalEncodingSpec } from './positionalEncoding';
 import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 
-export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, positionalEncodingSpec, feedForwardSpec];
+export const OPS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec];
 
 export function opIds(): string[] {
   return OPS.map((o) => o.id);
