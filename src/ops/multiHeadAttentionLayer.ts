@@ -84,6 +84,8 @@ export const multiHeadAttentionLayerSpec: OpSpec<MultiHeadParams> = {
     return { value: multiHeadAttention(c.inputs.x, w, c.params.heads, maskOf(c.params)), bound: layerModel(c).e };
   },
 
+  value: (c) => multiHeadAttentionSpec.value!(c),
+
   grads: [
     {
       input: 'x',
