@@ -7,7 +7,7 @@
  * [..., n, k] with transposeB); leading batch dimensions must be equal, or 1 on
  * one side (broadcast). Rank 2 and higher.
  */
-import { ArgumentError, Shape, Tensor64, sizeOf } from './tensor';
+import { ArgumentError, Shape, Tensor64, broadcastIndex, sizeOf } from './tensor';
 
 export interface MatMulInfo {
   batch: number[];
@@ -17,41 +17,6 @@ export interface MatMulInfo {
   /** For each output batch index, the batch index of a and of b. */
   aBatch: Int32Array;
   bBatch: Int32Array;
-}
-
-function broadcastBatch(op: string, a: Shape, b: Shape): { batch: number[]; aIdx: Int32Array; bIdx: Int32Array } {
-  const ra = a.slice(0, -2);
-  const rb = b.slice(0, -2);
-  const rank = Math.max(ra.length, rb.length);
-  const pa = [...new Array(rank - ra.length).fill(1), ...ra];
-  const pb = [...new Array(rank - rb.length).fill(1), ...rb];
-  const batch = pa.map((d, i) => {
-    if (d !== pb[i] && d !== 1 && pb[i] !== 1) {
-      throw new ArgumentError(op, `batch dimensions of a [${a.join(',')}] and b [${b.join(',')}] do not broadcast.`);
-    }
-    return Math.max(d, pb[i]);
-  });
-  const total = sizeOf(batch);
-  const aIdx = new Int32Array(total);
-  const bIdx = new Int32Array(total);
-  for (let t = 0; t < total; t++) {
-    let rest = t;
-    let ia = 0;
-    let ib = 0;
-    let sa = 1;
-    let sb = 1;
-    for (let d = rank - 1; d >= 0; d--) {
-      const i = rest % batch[d];
-      rest = Math.floor(rest / batch[d]);
-      ia += (pa[d] === 1 ? 0 : i) * sa;
-      ib += (pb[d] === 1 ? 0 : i) * sb;
-      sa *= pa[d];
-      sb *= pb[d];
-    }
-    aIdx[t] = ia;
-    bIdx[t] = ib;
-  }
-  return { batch, aIdx, bIdx };
 }
 
 /** Checks the shapes of a product and derives its geometry. */
@@ -71,8 +36,13 @@ export function matMulInfo(a: Tensor64, b: Tensor64, transposeA: boolean, transp
   if (k !== kb) {
     throw new ArgumentError(op, `inner dimensions of a [${a.shape.join(',')}] (transposeA=${transposeA}) and b [${b.shape.join(',')}] (transposeB=${transposeB}) must match, got ${k} and ${kb}.`);
   }
-  const { batch, aIdx, bIdx } = broadcastBatch(op, a.shape, b.shape);
-  return { batch, m, k, n, aBatch: aIdx, bBatch: bIdx };
+  let batches: ReturnType<typeof broadcastIndex>;
+  try {
+    batches = broadcastIndex(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw new ArgumentError(op, `batch dimensions of a [${a.shape.join(',')}] and b [${b.shape.join(',')}] do not broadcast.`);
+  }
+  return { batch: batches.shape, m, k, n, aBatch: batches.aIdx, bBatch: batches.bIdx };
 }
 
 /** y[..., i, j] = sum_p opA(a)[..., i, p] * opB(b)[..., p, j] */

@@ -93,3 +93,38 @@ export function reshape(t: Tensor64, shape: Shape): Tensor64 {
   if (sizeOf(shape) !== t.data.length) throw new ArgumentError('reshape', `cannot reshape [${t.shape.join(',')}] to [${shape.join(',')}].`);
   return { shape: [...shape], data: t.data };
 }
+
+/**
+ * NumPy broadcasting of two shapes: the result shape and, for each result
+ * element, the flat index into a and into b.
+ */
+export function broadcastIndex(op: string, a: Shape, b: Shape): { shape: number[]; aIdx: Int32Array; bIdx: Int32Array } {
+  const rank = Math.max(a.length, b.length);
+  const pa = [...new Array<number>(rank - a.length).fill(1), ...a];
+  const pb = [...new Array<number>(rank - b.length).fill(1), ...b];
+  const shape = pa.map((d, i) => {
+    if (d !== pb[i] && d !== 1 && pb[i] !== 1) throw new ArgumentError(op, `shapes [${a.join(',')}] and [${b.join(',')}] do not broadcast.`);
+    return Math.max(d, pb[i]);
+  });
+  const total = sizeOf(shape);
+  const aIdx = new Int32Array(total);
+  const bIdx = new Int32Array(total);
+  for (let t = 0; t < total; t++) {
+    let rest = t;
+    let ia = 0;
+    let ib = 0;
+    let sa = 1;
+    let sb = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      const i = rest % shape[d];
+      rest = Math.floor(rest / shape[d]);
+      ia += (pa[d] === 1 ? 0 : i) * sa;
+      ib += (pb[d] === 1 ? 0 : i) * sb;
+      sa *= pa[d];
+      sb *= pb[d];
+    }
+    aIdx[t] = ia;
+    bIdx[t] = ib;
+  }
+  return { shape, aIdx, bIdx };
+}

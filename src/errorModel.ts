@@ -16,7 +16,7 @@
  * the bound covers the reference's own rounding too.
  */
 import { matMul } from '../reference/BatchMatMul';
-import { Shape, Tensor64, sizeOf } from '../reference/tensor';
+import { Shape, Tensor64, broadcastIndex, permute } from '../reference/tensor';
 import { ETA32, U32, U64, gamma } from './bounds';
 
 export interface EV {
@@ -59,31 +59,12 @@ export function matMulEV(a: EV, b: EV, transposeA = false, transposeB = false): 
   return { shape: v.shape, v: v.data, e: first.map((f, i) => f + second[i] + third[i] + g * big[i] + k * ETA32) };
 }
 
-/** Element-wise binary op with numpy broadcasting of trailing dimensions. */
+/** Element-wise binary op with NumPy broadcasting. */
 function broadcast(a: EV, b: EV, f: (av: number, ae: number, bv: number, be: number) => [number, number]): EV {
-  const rank = Math.max(a.shape.length, b.shape.length);
-  const pa = [...new Array(rank - a.shape.length).fill(1), ...a.shape];
-  const pb = [...new Array(rank - b.shape.length).fill(1), ...b.shape];
-  const shape = pa.map((d, i) => Math.max(d, pb[i]));
-  const n = sizeOf(shape);
-  const v = new Float64Array(n);
-  const e = new Float64Array(n);
-  for (let flat = 0; flat < n; flat++) {
-    let rest = flat;
-    let ia = 0;
-    let ib = 0;
-    let sa = 1;
-    let sb = 1;
-    for (let d = rank - 1; d >= 0; d--) {
-      const i = rest % shape[d];
-      rest = Math.floor(rest / shape[d]);
-      ia += (pa[d] === 1 ? 0 : i) * sa;
-      ib += (pb[d] === 1 ? 0 : i) * sb;
-      sa *= pa[d];
-      sb *= pb[d];
-    }
-    [v[flat], e[flat]] = f(a.v[ia], a.e[ia], b.v[ib], b.e[ib]);
-  }
+  const { shape, aIdx, bIdx } = broadcastIndex('errorModel', a.shape, b.shape);
+  const v = new Float64Array(aIdx.length);
+  const e = new Float64Array(aIdx.length);
+  for (let t = 0; t < aIdx.length; t++) [v[t], e[t]] = f(a.v[aIdx[t]], a.e[aIdx[t]], b.v[bIdx[t]], b.e[bIdx[t]]);
   return { shape, v, e };
 }
 
@@ -208,23 +189,8 @@ export function ev(shape: Shape, v: Float64Array, e?: Float64Array): EV {
 
 /** Permutes the axes (exact): output axis d is input axis perm[d]. */
 export function permuteEV(a: EV, perm: readonly number[]): EV {
-  const shape = perm.map((p) => a.shape[p]);
-  const n = a.v.length;
-  const v = new Float64Array(n);
-  const e = new Float64Array(n);
-  const strides = a.shape.map((_, i) => a.shape.slice(i + 1).reduce((x, y) => x * y, 1));
-  for (let flat = 0; flat < n; flat++) {
-    let rest = flat;
-    let src = 0;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      const i = rest % shape[d];
-      rest = Math.floor(rest / shape[d]);
-      src += i * strides[perm[d]];
-    }
-    v[flat] = a.v[src];
-    e[flat] = a.e[src];
-  }
-  return { shape, v, e };
+  const v = permute(t64(a.shape, a.v), perm);
+  return { shape: v.shape, v: v.data, e: permute(t64(a.shape, a.e), perm).data };
 }
 
 /** Reshape (exact). */
