@@ -5,11 +5,16 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS, BackendId, parseBackends } from './backendIds';
-import { assertWritable, writeJson } from './io';
+import * as cliProgress from 'cli-progress';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BenchResult } from './bench/bench';
+import { assertWritable, writeAtomic, writeJson } from './io';
+import { BENCH_SIZES } from './ops/types';
 import { OPS, opIds, parseOps } from './ops';
 import { runIsolated } from './isolated';
 import { describeFailure, fingerprintTable, summaryTable } from './summary';
-import { UsageError } from './usage';
+import { UsageError, parseList } from './usage';
 
 export const CHECK_SCHEMA = 'tfjs-crosscheck/check@1';
 
@@ -78,6 +83,91 @@ async function check(o: CheckOptions): Promise<number> {
   return bad.length > 0 ? 1 : 0;
 }
 
+interface BenchCliOptions {
+  ops: string;
+  backends: string;
+  sizes: string;
+  out?: string;
+  force: boolean;
+  scaling: boolean;
+  quiet: boolean;
+}
+
+/** Checks an output directory before any work: writable, and empty unless --force. */
+function prepareOutDir(flag: string, dir: string, force: boolean): void {
+  let probe = path.resolve(dir);
+  while (!fs.existsSync(probe)) probe = path.dirname(probe);
+  try {
+    if (!fs.statSync(probe).isDirectory()) throw new Error('not a directory');
+    fs.accessSync(probe, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${dir}: ${probe} is not a writable directory.`);
+  }
+  if (probe === path.resolve(dir) && fs.readdirSync(dir).length > 0 && !force) {
+    throw new UsageError(`${flag} ${dir}: the directory is not empty; pass --force to replace the report files in it.`);
+  }
+}
+
+async function writeReport(dir: string, result: BenchResult): Promise<void> {
+  const { html, markdown } = await import('./bench/report');
+  fs.mkdirSync(dir, { recursive: true });
+  writeAtomic(path.join(dir, 'report.md'), markdown(result));
+  writeAtomic(path.join(dir, 'report.html'), await html(result));
+}
+
+async function bench(o: BenchCliOptions): Promise<number> {
+  const { CONTENDERS } = await import('./bench/bench');
+  const ops = parseOps(o.ops);
+  const contenders = parseList('--backends', 'backend', o.backends, CONTENDERS);
+  const sizes = parseList('--sizes', 'size', o.sizes, BENCH_SIZES);
+  const out = o.out ?? path.join('bench-results', new Date().toISOString().replace(/[:.]/g, '-'));
+  prepareOutDir('--out', out, o.force);
+  const { runBench } = await import('./bench/bench');
+  const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'bench [{bar}] {value}/{total} {label}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  const started = Date.now();
+  const result = await runBench({
+    ops, contenders, sizes, scaling: o.scaling,
+    onProgress: (done, total, label) => {
+      if (!bar) return;
+      if (done === 0) bar.start(total, 0, { label });
+      bar.update(done, { label });
+      if (done === total) bar.stop();
+    },
+  });
+  fs.mkdirSync(out, { recursive: true });
+  writeJson(path.join(out, 'bench.json'), result);
+  await writeReport(out, result);
+  const { markdown } = await import('./bench/report');
+  if (!o.quiet) console.log(markdown(result));
+  console.log(`\nbench: ${result.entries.length} entries in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${path.join(out, 'bench.json')}, report.md and report.html`);
+  return 0;
+}
+
+async function report(files: string[], o: { out?: string; force: boolean }): Promise<number> {
+  if (files.length === 0) throw new UsageError('report needs at least one bench result file (bench.json).');
+  const results = files.map((f) => readResult(f));
+  for (const [i, r] of results.entries()) {
+    const dir = o.out ? (results.length > 1 ? path.join(o.out, path.basename(files[i], '.json')) : o.out) : path.dirname(files[i]);
+    if (o.out) prepareOutDir('--out', dir, o.force);
+    await writeReport(dir, r);
+    console.log(`wrote ${path.join(dir, 'report.md')} and ${path.join(dir, 'report.html')}`);
+  }
+  return 0;
+}
+
+function readResult(file: string): BenchResult {
+  let doc: { schema?: string };
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read it as JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`);
+  }
+  if (doc.schema !== 'tfjs-crosscheck/bench@1') {
+    throw new UsageError(`${file}: schema ${JSON.stringify(doc.schema)} is not a bench result; accepted: "tfjs-crosscheck/bench@1" (written by crosscheck bench).`);
+  }
+  return doc as unknown as BenchResult;
+}
+
 function program(): Command {
   const p = new Command('crosscheck')
     .description('Cross-check TensorFlow.js backends against float64 reference implementations.')
@@ -95,6 +185,26 @@ function program(): Command {
     .option('--quiet', 'no progress output', false)
     .action(async (o: CheckOptions) => {
       p.setOptionValue('exitCode', await check(o));
+    });
+  p.command('bench')
+    .description('time every op on every backend and the reference; write bench.json, report.md and report.html')
+    .option('--ops <list>', `comma-separated ops (${opIds().join(', ')})`, OPS.map((o) => o.id).filter((id) => id !== 'multiHeadAttentionLayer').join(','))
+    .option('--backends <list>', 'comma-separated contenders (cpu, wasm, tensorflow, reference)', 'cpu,wasm,tensorflow,reference')
+    .option('--sizes <list>', `comma-separated sizes (${BENCH_SIZES.join(', ')})`, 'small')
+    .option('--out <dir>', 'directory for bench.json and the reports (default: bench-results/<date>)')
+    .option('--force', 'write into a non-empty --out directory', false)
+    .option('--no-scaling', 'skip the scaling sweeps')
+    .option('--quiet', 'no progress bar and no tables on stdout', false)
+    .action(async (o: BenchCliOptions) => {
+      p.setOptionValue('exitCode', await bench(o));
+    });
+  p.command('report')
+    .description('render bench results as Markdown and self-contained HTML')
+    .argument('<results...>', 'bench.json files')
+    .option('--out <dir>', 'output directory (default: next to each results file)')
+    .option('--force', 'write into a non-empty --out directory', false)
+    .action(async (files: string[], o: { out?: string; force: boolean }) => {
+      p.setOptionValue('exitCode', await report(files, o));
     });
   return p;
 }

@@ -49,10 +49,13 @@ function runOne(
   if (expected instanceof Error) return { ...base, status: 'error', message: `reference: ${expected.message}` };
   let got: { shape: number[]; data: Float32Array };
   try {
-    got = tf.tidy(() => {
+    // NOTE: the result leaves tidy through a closure: tidy walks a returned object's typed arrays element by element.
+    let result: { shape: number[]; data: Float32Array } | undefined;
+    tf.tidy(() => {
       const out = call();
-      return { shape: out.shape, data: out.dataSync() as Float32Array };
+      result = { shape: out.shape, data: out.dataSync() as Float32Array };
     });
+    got = result!;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (UNSUPPORTED.test(message)) return { ...base, status: 'unsupported', message };

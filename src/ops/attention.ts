@@ -148,6 +148,9 @@ export const dotProductAttentionSpec: OpSpec<AttentionParams> = {
 
   tfjs: (tf, [q, k, v], p) => attentionTf(tf, q, k, v, p),
 
+  benchCases: (size) =>
+    [({ small: [64, 32], medium: [256, 64], large: [512, 64] } as const)[size]].map(([n, d]) => dpaCase({ batch: 1, nq: n, nk: n, dk: d, dv: d }, 'none', 'rand', true, 1)),
+
   flops(c) {
     const [b, nq, dk] = c.inputs.q.shape;
     const [, nk, dv] = c.inputs.v.shape;
@@ -292,6 +295,9 @@ export const selfAttentionSpec: OpSpec<SelfAttentionParams> = {
   tfjs(tf, [h, wq, wk, wv], p) {
     return attentionTf(tf, projectTf(tf, h, wq), projectTf(tf, h, wk), projectTf(tf, h, wv), { mask: p.mask, m: p.m, scale: p.scale });
   },
+
+  benchCases: (size) =>
+    [({ small: [32, 32], medium: [128, 64], large: [256, 128] } as const)[size]].map(([n, d]) => selfCase({ batch: 1, n, d, dk: d, dv: d }, 'none', 1)),
 
   flops(c) {
     const [b, n, d] = c.inputs.h.shape;

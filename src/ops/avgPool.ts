@@ -12,7 +12,7 @@ import { avgPoolGrad } from '../../reference/AvgPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
 import { dotBound } from '../bounds';
 import { AVGPOOL_FINGERPRINTS } from './fingerprints';
-import { PoolParams, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
+import { PoolParams, benchPoolCase, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
 import { OpSpec } from './types';
 
 export const avgPoolSpec: OpSpec<PoolParams> = {
@@ -31,6 +31,8 @@ export const avgPoolSpec: OpSpec<PoolParams> = {
     return { value, bound: dotBound(mag, filterSize[0] * filterSize[1] + 2, false) };
   },
 
+  value: (c) => avgPool(c.inputs.x, c.params.filterSize, c.params.strides, c.params.pad),
+
   grads: [
     {
       input: 'x',
@@ -47,6 +49,8 @@ export const avgPoolSpec: OpSpec<PoolParams> = {
   fingerprints: AVGPOOL_FINGERPRINTS,
 
   tfjs: (tf, [x], { filterSize, strides, pad }) => tf.avgPool(x as never, filterSize, strides, pad),
+
+  benchCases: (size) => [{ ...benchPoolCase('avgPool', size), exact: false }],
 
   flops(c) {
     const { filterSize } = c.params;

@@ -198,6 +198,8 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
     return { value, bound: dotBound(mag, kH * kW * inC, c.exact) };
   },
 
+  value: (c) => conv2d(c.inputs.x, c.inputs.filter, c.params.strides, c.params.pad, c.params.dilations),
+
   grads: [
     {
       input: 'x',
@@ -303,6 +305,11 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       when: (c: OpCase<Conv2DParams>) => NATIVE_FILTER_GRAD_CRASH.when(c.inputs.x.shape, c.inputs.filter.shape, c.params),
     },
   ],
+
+  benchCases: (size) =>
+    [({ small: [16, 8, 16], medium: [32, 16, 32], large: [64, 32, 64] } as const)[size]].map(([hw, ci, co]) =>
+      caseOf({ x: [1, hw, hw, ci], f: [3, 3, ci, co], strides: [1, 1], pad: 'same', dilations: [1, 1] }, 'rand', 1),
+    ),
 
   flops(c) {
     const [batch] = c.inputs.x.shape;

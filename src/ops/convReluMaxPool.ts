@@ -165,6 +165,8 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
     return { value: fwd.value, bound: Float64Array.of(bound) };
   },
 
+  value: (c) => convReluMaxPool(c.inputs.x, c.inputs.filter, c.inputs.w, c.params).value,
+
   grads: (['x', 'filter'] as const).map((input) => ({
     input,
     kernels: input === 'x' ? ['Conv2DBackpropInput', 'MaxPoolGrad', 'Step'] : ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Step'],
@@ -181,6 +183,11 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
     const conv = tf.conv2d(x as never, filter as never, p.strides, p.pad);
     return tf.sum(tf.mul(tf.maxPool(tf.relu(conv), p.poolSize, p.poolStrides, p.poolPad), w));
   },
+
+  benchCases: (size) =>
+    [({ small: [16, 4, 8], medium: [32, 8, 16], large: [64, 16, 32] } as const)[size]].map(([hw, ci, co]) =>
+      caseOf({ x: [1, hw, hw, ci], f: [3, 3, ci, co], strides: [1, 1], pad: 'same', poolSize: [2, 2], poolStrides: [2, 2], poolPad: 'valid' }, 'rand', 1),
+    ),
 
   flops(c) {
     const [kH, kW, inC, outC] = c.inputs.filter.shape;

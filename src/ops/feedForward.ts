@@ -132,6 +132,9 @@ export const feedForwardSpec: OpSpec<FeedForwardParams> = {
 
   tfjs: (tf, xs, p) => feedForwardTf(tf, xs, p.act),
 
+  benchCases: (size) =>
+    [({ small: [32, 32, 64], medium: [128, 64, 256], large: [256, 128, 512] } as const)[size]].map(([n, d, dff]) => caseOf({ batch: 1, n, d, dff }, 'gelu', 1)),
+
   flops(c) {
     const [b, n, d] = c.inputs.x.shape;
     const dff = c.inputs.w1.shape[1];

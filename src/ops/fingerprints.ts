@@ -24,7 +24,11 @@ export function fmtValue(v: number): string {
 /** Runs `f` and reads the result back, or says how it threw. */
 function read(tf: Tf, f: () => Tensor): Float32Array | string {
   try {
-    return tf.tidy(() => f().dataSync() as Float32Array);
+    let data: Float32Array | undefined;
+    tf.tidy(() => {
+      data = f().dataSync() as Float32Array;
+    });
+    return data!;
   } catch (e) {
     // the message's first sentence, without TF.js's "Error in <op>: " prefix
     const m = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/^Error in [^:]+: /, '').split(/\.( |$)/)[0];

@@ -79,6 +79,8 @@ export const matMulSpec: OpSpec<MatMulParams> = {
     return { value, bound: bound(c, matMulEV(input(a), input(b), transposeA, transposeB)) };
   },
 
+  value: (c) => matMul(c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB),
+
   grads: (['a', 'b'] as const).map((name) => ({
     input: name,
     kernels: [],
@@ -98,6 +100,8 @@ export const matMulSpec: OpSpec<MatMulParams> = {
   fingerprints: [],
 
   tfjs: (tf, [a, b], p) => tf.matMul(a, b, p.transposeA, p.transposeB),
+
+  benchCases: (size) => [({ small: 64, medium: 256, large: 512 } as const)[size]].map((n) => caseOf([n, n], [n, n], { transposeA: false, transposeB: false }, 'rand', 1)),
 
   flops(c) {
     const y = matMul(c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB);

@@ -11,7 +11,7 @@ import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
 import { dotBound } from '../bounds';
 import { MAXPOOL_FINGERPRINTS } from './fingerprints';
-import { PoolParams, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
+import { PoolParams, benchPoolCase, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
 import { OpSpec } from './types';
 
 export const maxPoolSpec: OpSpec<PoolParams> = {
@@ -27,6 +27,8 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
     const value = maxPool(c.inputs.x, filterSize, strides, pad);
     return { value, bound: new Float64Array(value.data.length) };
   },
+
+  value: (c) => maxPool(c.inputs.x, c.params.filterSize, c.params.strides, c.params.pad),
 
   grads: [
     {
@@ -44,6 +46,8 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
   fingerprints: MAXPOOL_FINGERPRINTS,
 
   tfjs: (tf, [x], { filterSize, strides, pad }) => tf.maxPool(x as never, filterSize, strides, pad),
+
+  benchCases: (size) => [benchPoolCase('maxPool', size)],
 
   flops(c) {
     const { filterSize } = c.params;

@@ -126,6 +126,9 @@ export const multiHeadAttentionSpec: OpSpec<MultiHeadParams> = {
 
   tfjs: (tf, xs, p) => multiHeadAttentionTf(tf, xs, p.heads, p.m),
 
+  benchCases: (size) =>
+    [({ small: [32, 32, 4], medium: [128, 64, 4], large: [256, 128, 8] } as const)[size]].map(([n, dm, heads]) => caseOf({ batch: 1, n, dm, heads }, 'none', 1)),
+
   flops(c) {
     const [b, n, dm] = c.inputs.x.shape;
     // four projections ~ 8 n d^2; scores and weighted sum over all heads ~ 4 n^2 d (notes, part 2a)

@@ -120,6 +120,13 @@ export function poolCases(op: string, seed: number): OpCase<PoolParams>[] {
   return uniqueIds(out);
 }
 
+/** The benchmark case of a size: 3x3 windows, stride 2, 'same', growing images and channels. */
+export function benchPoolCase(op: string, size: 'small' | 'medium' | 'large'): OpCase<PoolParams> {
+  const [hw, c] = ({ small: [32, 8], medium: [64, 16], large: [128, 32] } as const)[size];
+  // NOTE: a shuffled range of distinct integers: drawing half a million distinct floats by rejection would not end.
+  return poolCase({ x: [1, hw, hw, c], filterSize: [3, 3], strides: [2, 2], pad: 'same' }, 'exact', hashSeed(1, op));
+}
+
 /** Largest number of windows that share one input cell: the terms of a gradient sum. */
 export function overlap(p: PoolParams): number {
   return Math.ceil(p.filterSize[0] / p.strides[0]) * Math.ceil(p.filterSize[1] / p.strides[1]);

@@ -77,10 +77,14 @@ export const positionalEncodingSpec: OpSpec<PositionalParams> = {
     return { value, bound: bound(c.params, value.data) };
   },
 
+  value: (c) => positionalEncoding(c.params.n, c.params.d, c.params.kind),
+
   grads: [],
   fingerprints: [],
 
   tfjs: (tf, _inputs, p) => positionalTf(tf, p),
+
+  benchCases: (size) => [({ small: [64, 32], medium: [512, 64], large: [2048, 128] } as const)[size]].map(([n, d]) => caseOf({ n, d, kind: 'sinusoidal' })),
 
   flops: (c) => c.params.n * c.params.d * (c.params.kind === 'sinusoidal' ? 20 : 2),
 

@@ -76,6 +76,8 @@ export const softmaxSpec: OpSpec<SoftmaxParams> = {
     return { value: softmax(c.inputs.logits), bound: e.e };
   },
 
+  value: (c) => softmax(c.inputs.logits),
+
   grads: [
     {
       input: 'logits',
@@ -91,6 +93,8 @@ export const softmaxSpec: OpSpec<SoftmaxParams> = {
   fingerprints: [],
 
   tfjs: (tf, [x]) => tf.softmax(x),
+
+  benchCases: (size) => [({ small: 64, medium: 256, large: 1024 } as const)[size]].map((n) => caseOf([n, n], 'rand', 1)),
 
   flops: (c) => 4 * c.inputs.logits.data.length,
 

@@ -71,6 +71,10 @@ export interface ErrorInput {
   message: RegExp;
 }
 
+/** The size sweeps of `crosscheck bench`. */
+export const BENCH_SIZES = ['small', 'medium', 'large'] as const;
+export type BenchSize = (typeof BENCH_SIZES)[number];
+
 export interface OpSpec<P> {
   /** The forward op's id, as in TF.js (`conv2d`, `maxPool`, ...). */
   id: string;
@@ -90,6 +94,8 @@ export interface OpSpec<P> {
   tfjs(tf: Tf, inputs: Tensor[], params: P): Tensor;
   /** Floating-point operations of one forward call. */
   flops(c: OpCase<P>): number;
+  /** Cases for `crosscheck bench`: the same case machinery at a benchmark size. */
+  benchCases?(size: BenchSize): OpCase<P>[];
   /** Gradients checked with tf.grad against the reference backward. */
   grads: readonly GradSpec<P>[];
   /** Behaviours probed per backend and printed as a table. */

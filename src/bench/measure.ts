@@ -1,0 +1,139 @@
+/**
+ * Timing of one benchmark entry: one op case, every contender (the backends and
+ * the reference), interleaved.
+ *
+ * Rules: the first call is timed and reported apart (kernel set-up, compilation);
+ * then two warm-up calls; each sample batches enough calls to last >= 20 ms; the
+ * read-back (dataSync) is inside the timed region, inputs are made before it and
+ * outputs disposed inside it; GC runs between samples, never inside one; the
+ * contenders take turns, in a rotating order, to spread drift; sampling stops when
+ * every contender's 95% CI of the median is within 2% of it, or when the entry's
+ * time budget ends (reported either way).
+ */
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import type { BackendId } from '../backendIds';
+import { useBackend } from '../backends';
+import { tf } from '../tf';
+import { median, medianCI, relHalfWidth } from './stats';
+
+export type Contender = BackendId | 'reference';
+
+/** What a contender runs: `run` is one call, read-back included. */
+export interface Runner {
+  contender: Contender;
+  setup(): Promise<void> | void;
+  run(): void;
+  teardown(): void;
+}
+
+export interface Timing {
+  contender: Contender;
+  firstMs: number;
+  reps: number;
+  /** Per-call time of each sample, ms. */
+  samplesMs: number[];
+  medianMs: number;
+  ci95Ms: [number, number];
+  /** CI half-width / median. */
+  ciHalfWidth: number;
+  converged: boolean;
+  error?: string;
+}
+
+/** Each sample lasts at least this long: it dwarfs the timer and averages out this machine's jitter. */
+const MIN_SAMPLE_MS = 20;
+const MIN_SAMPLES = 6;
+const MAX_SAMPLES = 60;
+const TARGET = 0.02;
+
+let gcFn: (() => void) | undefined;
+/** The V8 GC, exposed at run time (no --expose-gc flag needed). */
+export function collectGarbage(): void {
+  if (!gcFn) {
+    v8.setFlagsFromString('--expose_gc');
+    gcFn = vm.runInNewContext('gc') as () => void;
+  }
+  gcFn();
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function timeCalls(run: () => void, reps: number): number {
+  const t0 = now();
+  for (let i = 0; i < reps; i++) run();
+  return now() - t0;
+}
+
+/** Runs a backend contender's call on its backend. */
+export function backendRunner(backend: BackendId, make: () => unknown[], call: (inputs: unknown[]) => { dataSync(): unknown }): Runner {
+  let inputs: unknown[] = [];
+  return {
+    contender: backend,
+    async setup() {
+      await useBackend(backend);
+      inputs = make();
+    },
+    run() {
+      tf.tidy(() => {
+        call(inputs).dataSync();
+      });
+    },
+    teardown() {
+      tf.dispose(inputs as never);
+    },
+  };
+}
+
+/** Times every runner, interleaved, within `budgetMs` of sampling. */
+export async function measure(runners: readonly Runner[], budgetMs: number): Promise<Timing[]> {
+  const state = new Map<Runner, Timing>();
+  const live: Runner[] = [];
+  for (const r of runners) {
+    const t: Timing = { contender: r.contender, firstMs: NaN, reps: 1, samplesMs: [], medianMs: NaN, ci95Ms: [NaN, NaN], ciHalfWidth: NaN, converged: false };
+    state.set(r, t);
+    try {
+      await r.setup();
+      t.firstMs = timeCalls(() => r.run(), 1);
+      timeCalls(() => r.run(), 2);
+      while (t.reps < 1 << 20 && timeCalls(() => r.run(), t.reps) < MIN_SAMPLE_MS) t.reps *= 2;
+      live.push(r);
+    } catch (e) {
+      t.error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    }
+  }
+  const started = now();
+  for (let round = 0; live.length > 0; round++) {
+    for (let k = 0; k < live.length; k++) {
+      const r = live[(round + k) % live.length];
+      const t = state.get(r)!;
+      if (t.converged || t.samplesMs.length >= MAX_SAMPLES) continue;
+      await useBackendOf(r);
+      collectGarbage();
+      t.samplesMs.push(timeCalls(() => r.run(), t.reps) / t.reps);
+      if (t.samplesMs.length >= MIN_SAMPLES && (relHalfWidth(t.samplesMs) <= TARGET || t.samplesMs.length >= MAX_SAMPLES)) t.converged = relHalfWidth(t.samplesMs) <= TARGET;
+    }
+    const done = live.every((r) => state.get(r)!.converged || state.get(r)!.samplesMs.length >= MAX_SAMPLES);
+    const minDone = live.every((r) => state.get(r)!.samplesMs.length >= MIN_SAMPLES);
+    if (done || (minDone && now() - started > budgetMs)) break;
+  }
+  for (const r of runners) {
+    const t = state.get(r)!;
+    if (t.samplesMs.length > 0) {
+      t.medianMs = median(t.samplesMs);
+      t.ci95Ms = medianCI(t.samplesMs);
+      t.ciHalfWidth = relHalfWidth(t.samplesMs);
+    }
+    try {
+      await useBackendOf(r);
+      r.teardown();
+    } catch {
+      // nothing left to free
+    }
+  }
+  return runners.map((r) => state.get(r)!);
+}
+
+async function useBackendOf(r: Runner): Promise<void> {
+  if (r.contender !== 'reference') await useBackend(r.contender);
+}
