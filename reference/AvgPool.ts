@@ -7,12 +7,14 @@ import { forEachWindowCell, pool2dInfo } from './pool';
 import { Tensor64 } from './tensor';
 import { Padding } from './window';
 
-/** Number of real (unpadded) input cells in each output element's window. */
+/** Number of real (unpadded) input cells in each output element's window (the same for every channel). */
 export function windowCounts(g: Parameters<typeof forEachWindowCell>[0]): Float64Array {
-  const count = new Float64Array(g.batch * g.outH * g.outW * g.channels);
+  const C = g.channels;
+  const count = new Float64Array(g.batch * g.outH * g.outW * C);
   forEachWindowCell(g, (o) => {
     count[o]++;
   });
+  for (let o = 0; o < count.length; o += C) count.fill(count[o], o + 1, o + C);
   return count;
 }
 
@@ -28,11 +30,14 @@ export function avgPool(
   pad: Padding,
 ): Tensor64 {
   const g = pool2dInfo('avgPool', x, filterSize, strides, pad);
-  const count = windowCounts(g);
-  const y = new Float64Array(count.length);
+  const C = g.channels;
+  const y = new Float64Array(g.batch * g.outH * g.outW * C);
+  const count = new Float64Array(g.batch * g.outH * g.outW);
+  const xd = x.data;
   forEachWindowCell(g, (o, i) => {
-    y[o] += x.data[i];
+    count[o / C]++;
+    for (let c = 0; c < C; c++) y[o + c] += xd[i + c];
   });
-  for (let o = 0; o < y.length; o++) y[o] /= count[o];
-  return { shape: [g.batch, g.outH, g.outW, g.channels], data: y };
+  for (let p = 0; p < count.length; p++) for (let c = 0; c < C; c++) y[p * C + c] /= count[p];
+  return { shape: [g.batch, g.outH, g.outW, C], data: y };
 }

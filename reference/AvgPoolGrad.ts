@@ -23,8 +23,9 @@ export function avgPoolGrad(
   expectDyShape('avgPoolGrad', dy, [g.batch, g.outH, g.outW, g.channels]);
   const count = windowCounts(g);
   const dx = new Float64Array(xShape.reduce((a, b) => a * b, 1));
+  const C = g.channels;
   forEachWindowCell(g, (o, i) => {
-    dx[i] += dy.data[o] / count[o];
+    for (let c = 0; c < C; c++) dx[i + c] += dy.data[o + c] / count[o + c];
   });
   return { shape: [...xShape], data: dx };
 }

@@ -18,15 +18,20 @@ import { Padding } from './window';
 export function maxPoolArgmax(x: Tensor64, g: PoolInfo): Int32Array {
   const arg = new Int32Array(g.batch * g.outH * g.outW * g.channels).fill(-1);
   const xd = x.data;
-  forEachWindowCell(g, (o, i) => {
-    const a = arg[o];
-    if (a < 0) {
-      arg[o] = i;
-      return;
+  const C = g.channels;
+  forEachWindowCell(g, (oBase, iBase) => {
+    for (let c = 0; c < C; c++) {
+      const o = oBase + c;
+      const i = iBase + c;
+      const a = arg[o];
+      if (a < 0) {
+        arg[o] = i;
+        continue;
+      }
+      const best = xd[a];
+      // NOTE: strict '>' keeps the first maximum on ties; once a NaN is held, nothing replaces it.
+      if (!Number.isNaN(best) && (Number.isNaN(xd[i]) || xd[i] > best)) arg[o] = i;
     }
-    const best = xd[a];
-    // NOTE: strict '>' keeps the first maximum on ties; once a NaN is held, nothing replaces it.
-    if (!Number.isNaN(best) && (Number.isNaN(xd[i]) || xd[i] > best)) arg[o] = i;
   });
   return arg;
 }

@@ -20,14 +20,13 @@ export function positionalEncoding(n: number, d: number, kind: PositionalEncodin
   if (!POSITIONAL_KINDS.includes(kind)) throw new ArgumentError(op, `kind must be one of ${POSITIONAL_KINDS.join(', ')}, got ${JSON.stringify(kind)}.`);
   if (kind === 'sinusoidal' && d % 2 !== 0) throw new ArgumentError(op, `a sinusoidal encoding needs an even width d, got ${d}.`);
   const pe = new Float64Array(n * d);
+  // w_i = 10000^(-2i/d), once per pair of columns
+  const w = Array.from({ length: d }, (_, i) => Math.pow(10000, -(2 * Math.floor(i / 2)) / d));
   for (let pos = 0; pos < n; pos++) {
     for (let i = 0; i < d; i++) {
       if (kind === 'natural') pe[pos * d + i] = pos + 1;
       else if (kind === 'normalized') pe[pos * d + i] = (pos + 1) / n;
-      else {
-        const w = Math.pow(10000, -(2 * Math.floor(i / 2)) / d);
-        pe[pos * d + i] = i % 2 === 0 ? Math.sin(pos * w) : Math.cos(pos * w);
-      }
+      else pe[pos * d + i] = i % 2 === 0 ? Math.sin(pos * w[i]) : Math.cos(pos * w[i]);
     }
   }
   return { shape: [n, d], data: pe };

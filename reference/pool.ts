@@ -22,10 +22,11 @@ export function pool2dInfo(
 }
 
 /**
- * Calls `visit(outIndex, inIndex)` for every (output cell, real input cell of its
+ * Calls `visit(outBase, inBase)` for every (output pixel, real input pixel of its
  * window) pair, the window cells in row-major order; padded cells are skipped.
+ * The offsets point at channel 0; callers run the (contiguous) channel loop.
  */
-export function forEachWindowCell(g: PoolInfo, visit: (outIndex: number, inIndex: number) => void): void {
+export function forEachWindowCell(g: PoolInfo, visit: (outBase: number, inBase: number) => void): void {
   const { batch, channels: C, inH, inW, outH, outW, kH, kW } = g;
   for (let n = 0; n < batch; n++) {
     for (let oh = 0; oh < outH; oh++) {
@@ -38,7 +39,7 @@ export function forEachWindowCell(g: PoolInfo, visit: (outIndex: number, inIndex
             const iw = ow * g.sW + kw - g.padLeft;
             if (iw < 0 || iw >= inW) continue;
             const inBase = ((n * inH + ih) * inW + iw) * C;
-            for (let c = 0; c < C; c++) visit(outBase + c, inBase + c);
+            visit(outBase, inBase);
           }
         }
       }

@@ -81,10 +81,13 @@ export function gradientWellDefined(x: Tensor64, filter: Tensor64, w: Tensor64, 
   const arg = maxPoolArgmax(fwd.relu, g);
   let ok = true;
   // every cell b of each window o, against the window's winner a
-  forEachWindowCell(g, (o, b) => {
-    const a = arg[o];
-    const winnerPositive = c[a] - e[a] > 0;
-    if (winnerPositive ? b !== a && c[b] + e[b] >= c[a] - e[a] : c[b] + e[b] >= 0) ok = false;
+  forEachWindowCell(g, (oBase, bBase) => {
+    for (let ch = 0; ch < g.channels; ch++) {
+      const a = arg[oBase + ch];
+      const b = bBase + ch;
+      const winnerPositive = c[a] - e[a] > 0;
+      if (winnerPositive ? b !== a && c[b] + e[b] >= c[a] - e[a] : c[b] + e[b] >= 0) ok = false;
+    }
   });
   return ok;
 }
