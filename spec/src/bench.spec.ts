@@ -49,7 +49,7 @@ describe('a short bench run (matMul, small)', () => {
       expect(e.firstMs).toBeGreaterThan(0);
       expect(e.ci95Ms[0]).toBeLessThanOrEqual(e.medianMs);
       expect(e.ci95Ms[1]).toBeGreaterThanOrEqual(e.medianMs);
-      expect(e.reps * e.medianMs).toBeGreaterThan(10); // each sample lasted well over the timer's resolution
+      expect(e.reps * e.medianMs).toBeGreaterThan(5); // each sample lasted >= ~5 ms, far over the timer's resolution
       expect(e.gflops).toBeCloseTo(e.flops / (e.medianMs / 1e3) / 1e9, 6);
     }
     expect(result.peak.measuredGflops).toBeGreaterThan(0);

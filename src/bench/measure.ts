@@ -110,7 +110,10 @@ export async function measure(runners: readonly Runner[], budgetMs: number): Pro
       if (t.converged || t.samplesMs.length >= MAX_SAMPLES) continue;
       await useBackendOf(r);
       collectGarbage();
-      t.samplesMs.push(timeCalls(() => r.run(), t.reps) / t.reps);
+      const total = timeCalls(() => r.run(), t.reps);
+      t.samplesMs.push(total / t.reps);
+      // NOTE: calibration under load can leave samples short; keep every later one >= MIN_SAMPLE_MS / 2.
+      if (total < MIN_SAMPLE_MS / 2) t.reps *= 2;
       if (t.samplesMs.length >= MIN_SAMPLES && (relHalfWidth(t.samplesMs) <= TARGET || t.samplesMs.length >= MAX_SAMPLES)) t.converged = relHalfWidth(t.samplesMs) <= TARGET;
     }
     const done = live.every((r) => state.get(r)!.converged || state.get(r)!.samplesMs.length >= MAX_SAMPLES);
