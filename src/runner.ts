@@ -30,6 +30,20 @@ export interface RunOptions {
 
 const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported|gradient function not found/i;
 
+/**
+ * TF.js frees the tensors its tape saved for the backward pass only when the
+ * backward succeeds (tfjs-core engine.gradients): a gradient that throws leaks
+ * them, and the next tf.grad drops the tape without freeing it. After a failed
+ * call we free them here (README, "Known backend discrepancies").
+ */
+export function releaseFailedTape(): void {
+  const engine = tf.engine() as unknown as { state: { activeTape: { saved?: Tensor[] }[] | null; gradientDepth: number } };
+  if (engine.state.activeTape && engine.state.gradientDepth === 0) {
+    for (const node of engine.state.activeTape) for (const t of node.saved ?? []) t.dispose();
+    engine.state.activeTape = null;
+  }
+}
+
 /** Runs one check of one case on the active backend and turns the outcome into a record. */
 function runOne(
   spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: string, kernels: readonly string[],
@@ -57,6 +71,7 @@ function runOne(
     });
     got = result!;
   } catch (e) {
+    releaseFailedTape();
     const message = e instanceof Error ? e.message : String(e);
     if (UNSUPPORTED.test(message)) return { ...base, status: 'unsupported', message };
     const known = spec.known.find((k) => k.check === check && k.backend === backend && k.when(c));
