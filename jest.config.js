@@ -3,7 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // tfjs-layers ships MultiHeadAttention only as ES modules (see src/layersLoader.ts): compile them to CommonJS here too.
+    '@tensorflow/tfjs-layers/dist/(?!tf-layers).+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2020', esModuleInterop: true }, isolatedModules: true }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@tensorflow/tfjs-layers/dist/(?!tf-layers))'],
   setupFiles: ['<rootDir>/spec/setup-env.js'],
   // The native backend and the wasm module take a few seconds to load per file.
   testTimeout: 120000,

@@ -27,6 +27,7 @@ interface CheckOptions {
   force: boolean;
   maxFailures: string;
   quiet: boolean;
+  fuzz?: string;
 }
 
 function parseSeed(s: string): number {
@@ -46,6 +47,7 @@ async function check(o: CheckOptions): Promise<number> {
   const backends: BackendId[] = parseBackends(o.backends);
   const seed = parseSeed(o.seed);
   const maxFailures = parseCount('--max-failures', o.maxFailures);
+  const fuzzRuns = o.fuzz === undefined ? 0 : parseCount('--fuzz', o.fuzz);
   if (o.json) assertWritable('--json', o.json, o.force);
 
   const started = Date.now();
@@ -76,11 +78,31 @@ async function check(o: CheckOptions): Promise<number> {
   if (bad.length + xfail.length > maxFailures) {
     console.log(`\n... ${bad.length + xfail.length - maxFailures} more failures${o.json ? ` in ${o.json}` : ' (use --json FILE to keep them all)'}`);
   }
+  const fuzz = fuzzRuns > 0 ? await runFuzz(ops, backends, fuzzRuns, seed) : [];
   if (o.json) {
-    writeJson(o.json, { schema: CHECK_SCHEMA, kind: 'check', env, args: { ops: ops.map((x) => x.id), backends, seed, case: o.case ?? null }, supportMatrix: support, fingerprints, crashes, results: records });
+    writeJson(o.json, { schema: CHECK_SCHEMA, kind: 'check', env, args: { ops: ops.map((x) => x.id), backends, seed, case: o.case ?? null, fuzz: fuzzRuns }, supportMatrix: support, fingerprints, crashes, fuzz, results: records });
     console.log(`\nwrote ${records.length} results to ${o.json}`);
   }
-  return bad.length > 0 ? 1 : 0;
+  return bad.length > 0 || fuzz.some((f) => f.failed) ? 1 : 0;
+}
+
+/** `--fuzz N`: N fast-check cases per op on the chosen backends (in this process), a table, and each shrunk failure. */
+async function runFuzz(ops: ReturnType<typeof parseOps>, backends: BackendId[], runs: number, seed: number) {
+  const { fuzzOp } = await import('./fuzz');
+  const results = [];
+  for (const op of ops) {
+    const r = await fuzzOp(op, backends, runs, seed);
+    if (r) results.push(r);
+  }
+  console.log(`\nFuzzing (fast-check, ${runs} cases per op, seed ${seed}, on ${backends.join(', ')}):`);
+  for (const r of results) {
+    console.log(`  ${r.op}: ${r.runs} cases run, ${r.failed ? `FAILED — shrunk to ${r.counterexample?.case}` : 'no failure'}`);
+    if (r.failed) {
+      for (const rec of r.counterexample?.records ?? []) console.log(`    ${rec.status} ${rec.check} on ${rec.backend}: ${rec.message ?? `err/bound ${rec.errToBound}`}`);
+      console.log(`    replay: ${r.replay}`);
+    }
+  }
+  return results;
 }
 
 interface BenchCliOptions {
@@ -183,6 +205,7 @@ function program(): Command {
     .option('--force', 'overwrite the --json file if it exists', false)
     .addOption(new Option('--max-failures <n>', 'failures printed in detail').default('20'))
     .option('--quiet', 'no progress output', false)
+    .option('--fuzz <n>', 'also run n property-based (fast-check) cases per op, shrinking any failure')
     .action(async (o: CheckOptions) => {
       p.setOptionValue('exitCode', await check(o));
     });

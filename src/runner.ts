@@ -119,6 +119,29 @@ function toTensor(t: Tensor64): Tensor {
   return tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
 }
 
+/** Every check of one case on each backend, in this process: the forward, then each gradient. */
+export async function runCase(spec: AnyOpSpec, c: OpCase<unknown>, backends: readonly BackendId[], seed: number, emit: (r: ResultRecord) => void): Promise<void> {
+  const forward = attempt(() => spec.reference(c));
+  const grads = c.gradients && !(forward instanceof Error) ? spec.grads : [];
+  const dy = forward instanceof Error ? undefined : upstreamGradient(c, forward.value.shape, seed);
+  const expectedGrads = grads.map((g) => attempt(() => g.reference(c, dy!)));
+  for (const backend of backends) {
+    await useBackend(backend);
+    const inputs = () => spec.inputs.map((name) => toTensor(c.inputs[name]));
+    emit(runOne(spec, c, backend, 'forward', spec.kernels, forward, seed, () => spec.tfjs(tf, inputs(), c.params)));
+    grads.forEach((g, gi) => {
+      const call = () => {
+        const xs = inputs();
+        const at = spec.inputs.indexOf(g.input);
+        // NOTE: tf.grad of a closure over the other inputs runs only the backward kernel of this input.
+        const f = (xi: Tensor) => spec.tfjs(tf, xs.map((t, k) => (k === at ? xi : t)), c.params);
+        return tf.grad(f)(xs[at], toTensor(dy!));
+      };
+      emit(runOne(spec, c, backend, `grad:${g.input}`, [...spec.kernels, ...g.kernels], expectedGrads[gi], seed, call));
+    });
+  }
+}
+
 /** Every op x case x backend x check, in this process; the reference is computed once per case. */
 export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
   const selected = selectCases(opts.ops, opts.seed, opts.caseId);
@@ -133,25 +156,7 @@ export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
       index++;
       if (index < (opts.skip ?? 0)) continue;
       opts.onCaseStart?.(index);
-      const forward = attempt(() => spec.reference(c));
-      const grads = c.gradients && !(forward instanceof Error) ? spec.grads : [];
-      const dy = forward instanceof Error ? undefined : upstreamGradient(c, forward.value.shape, opts.seed);
-      const expectedGrads = grads.map((g) => attempt(() => g.reference(c, dy!)));
-      for (const backend of opts.backends) {
-        await useBackend(backend);
-        const inputs = () => spec.inputs.map((name) => toTensor(c.inputs[name]));
-        emit(runOne(spec, c, backend, 'forward', spec.kernels, forward, opts.seed, () => spec.tfjs(tf, inputs(), c.params)));
-        grads.forEach((g, gi) => {
-          const call = () => {
-            const xs = inputs();
-            const at = spec.inputs.indexOf(g.input);
-            // NOTE: tf.grad of a closure over the other inputs runs only the backward kernel of this input.
-            const f = (xi: Tensor) => spec.tfjs(tf, xs.map((t, k) => (k === at ? xi : t)), c.params);
-            return tf.grad(f)(xs[at], toTensor(dy!));
-          };
-          emit(runOne(spec, c, backend, `grad:${g.input}`, [...spec.kernels, ...g.kernels], expectedGrads[gi], opts.seed, call));
-        });
-      }
+      await runCase(spec, c, opts.backends, opts.seed, emit);
     }
   }
   return records;

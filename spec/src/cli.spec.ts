@@ -22,6 +22,7 @@ describe('crosscheck check: bad usage exits 2 and says what is accepted', () => 
     [['check', '--ops', 'nope'], new RegExp(`Unknown op 'nope' in --ops\\. Available: ${opIds().join(', ')}\\.`)],
     [['check', '--ops', ','], /--ops is empty\. Available: conv2d/],
     [['check', '--seed', 'abc'], /--seed must be an integer from 0 to 4294967295, got 'abc'/],
+    [['check', '--fuzz', 'many'], /--fuzz must be a non-negative integer, got 'many'/],
     [['check', '--bogus'], /unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['check', '--case', 'no such case'], new RegExp(`--case 'no such case' matches no case of ${opIds().join(', ')} with --seed 1`)],
@@ -71,6 +72,14 @@ describe('crosscheck check --json', () => {
     expect(forced.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).args.backends).toEqual(['cpu']);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('--fuzz runs fast-check cases after the grid and reports them', () => {
+    const r = crosscheck('check', '--ops', 'matMul', '--backends', 'cpu', '--fuzz', '5', '--json', path.join(dir, 'fuzz.json'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Fuzzing \(fast-check, 5 cases per op, seed 1, on cpu\):\n  matMul: \d+ cases run, no failure/);
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'fuzz.json'), 'utf8'));
+    expect(doc.fuzz[0]).toMatchObject({ op: 'matMul', failed: false, seed: 1 });
   });
 
   it('replays one case from its replay command', () => {

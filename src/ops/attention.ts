@@ -148,6 +148,15 @@ export const dotProductAttentionSpec: OpSpec<AttentionParams> = {
 
   tfjs: (tf, [q, k, v], p) => attentionTf(tf, q, k, v, p),
 
+  arbitrary: (fc) =>
+    fc
+      .record({
+        batch: fc.integer({ min: 1, max: 2 }), nq: fc.integer({ min: 1, max: 9 }), nk: fc.integer({ min: 1, max: 9 }),
+        dk: fc.integer({ min: 1, max: 8 }), dv: fc.integer({ min: 1, max: 8 }), mask: fc.constantFrom<MaskKind>('none', 'causal', 'boolean', 'additive'),
+        kind: fc.constantFrom<Kind>('rand', 'large', 'limit'), scaled: fc.boolean(), seed: fc.nat(),
+      })
+      .map((r) => dpaCase(r, r.mask, r.kind, r.scaled, r.seed)),
+
   benchCases: (size) =>
     [({ small: [64, 32], medium: [256, 64], large: [512, 64] } as const)[size]].map(([n, d]) => dpaCase({ batch: 1, nq: n, nk: n, dk: d, dv: d }, 'none', 'rand', true, 1)),
 
@@ -295,6 +304,14 @@ export const selfAttentionSpec: OpSpec<SelfAttentionParams> = {
   tfjs(tf, [h, wq, wk, wv], p) {
     return attentionTf(tf, projectTf(tf, h, wq), projectTf(tf, h, wk), projectTf(tf, h, wv), { mask: p.mask, m: p.m, scale: p.scale });
   },
+
+  arbitrary: (fc) =>
+    fc
+      .record({
+        batch: fc.integer({ min: 1, max: 2 }), n: fc.integer({ min: 1, max: 9 }), d: fc.integer({ min: 1, max: 8 }),
+        dk: fc.integer({ min: 1, max: 8 }), dv: fc.integer({ min: 1, max: 8 }), causal: fc.boolean(), seed: fc.nat(),
+      })
+      .map((r) => selfCase(r, r.causal ? 'causal' : 'none', r.seed)),
 
   benchCases: (size) =>
     [({ small: [32, 32], medium: [128, 64], large: [256, 128] } as const)[size]].map(([n, d]) => selfCase({ batch: 1, n, d, dk: d, dv: d }, 'none', 1)),

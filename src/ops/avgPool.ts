@@ -12,7 +12,7 @@ import { avgPoolGrad } from '../../reference/AvgPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
 import { dotBound } from '../bounds';
 import { AVGPOOL_FINGERPRINTS } from './fingerprints';
-import { PoolParams, benchPoolCase, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
+import { PoolParams, benchPoolCase, poolArbitrary, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
 import { OpSpec } from './types';
 
 export const avgPoolSpec: OpSpec<PoolParams> = {
@@ -49,6 +49,8 @@ export const avgPoolSpec: OpSpec<PoolParams> = {
   fingerprints: AVGPOOL_FINGERPRINTS,
 
   tfjs: (tf, [x], { filterSize, strides, pad }) => tf.avgPool(x as never, filterSize, strides, pad),
+
+  arbitrary: (fc) => poolArbitrary(fc).map((c) => ({ ...c, exact: false })),
 
   benchCases: (size) => [{ ...benchPoolCase('avgPool', size), exact: false }],
 

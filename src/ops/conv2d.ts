@@ -306,6 +306,23 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
     },
   ],
 
+  arbitrary: (fc) =>
+    fc
+      .record({
+        b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }),
+        ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }), pad: fc.constantFrom<Padding>('valid', 'same'),
+        dilated: fc.boolean(), s: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+        d: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })), k: fc.tuple(fc.nat(), fc.nat()),
+        kind: fc.constantFrom<ValueKind>('rand', 'exact', 'neg', 'small'), seed: fc.nat(),
+      })
+      .map((r) => {
+        const dilations: [number, number] = r.dilated ? r.d : [1, 1];
+        const strides: [number, number] = r.dilated ? [1, 1] : r.s;
+        const maxK = (n: number, d: number) => (r.pad === 'valid' ? Math.floor((n - 1) / d) + 1 : n);
+        const f: Config['f'] = [1 + (r.k[0] % maxK(r.h, dilations[0])), 1 + (r.k[1] % maxK(r.w, dilations[1])), r.ci, r.co];
+        return caseOf({ x: [r.b, r.h, r.w, r.ci], f, strides, pad: r.pad, dilations }, r.kind, r.seed);
+      }),
+
   benchCases: (size) =>
     [({ small: [16, 8, 16], medium: [32, 16, 32], large: [64, 32, 64] } as const)[size]].map(([hw, ci, co]) =>
       caseOf({ x: [1, hw, hw, ci], f: [3, 3, ci, co], strides: [1, 1], pad: 'same', dilations: [1, 1] }, 'rand', 1),

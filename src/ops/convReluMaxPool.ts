@@ -187,6 +187,26 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
     return tf.sum(tf.mul(tf.maxPool(tf.relu(conv), p.poolSize, p.poolStrides, p.poolPad), w));
   },
 
+  arbitrary: (fc) =>
+    fc
+      .record({
+        x: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 1, max: 3 })),
+        k: fc.tuple(fc.nat(), fc.nat()), co: fc.integer({ min: 1, max: 4 }), s: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+        pad: fc.constantFrom<Padding>('valid', 'same'), pk: fc.tuple(fc.nat(), fc.nat()), ps: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+        poolPad: fc.constantFrom<Padding>('valid', 'same'), exact: fc.boolean(), seed: fc.nat(),
+      })
+      .map((r) => {
+        const kH = 1 + (r.k[0] % Math.min(3, r.x[1]));
+        const kW = 1 + (r.k[1] % Math.min(3, r.x[2]));
+        const outH = convOutputSize(r.x[1], kH, r.s[0], r.pad);
+        const outW = convOutputSize(r.x[2], kW, r.s[1], r.pad);
+        const cfg: Config = {
+          x: r.x, f: [kH, kW, r.x[3], r.co], strides: r.s, pad: r.pad,
+          poolSize: [1 + (r.pk[0] % Math.min(3, outH)), 1 + (r.pk[1] % Math.min(3, outW))], poolStrides: r.ps, poolPad: r.poolPad,
+        };
+        return caseOf(cfg, r.exact ? 'exact' : 'rand', r.seed);
+      }),
+
   benchCases: (size) =>
     [({ small: [16, 4, 8], medium: [32, 8, 16], large: [64, 16, 32] } as const)[size]].map(([hw, ci, co]) =>
       caseOf({ x: [1, hw, hw, ci], f: [3, 3, ci, co], strides: [1, 1], pad: 'same', poolSize: [2, 2], poolStrides: [2, 2], poolPad: 'valid' }, 'rand', 1),

@@ -132,6 +132,11 @@ export const feedForwardSpec: OpSpec<FeedForwardParams> = {
 
   tfjs: (tf, xs, p) => feedForwardTf(tf, xs, p.act),
 
+  arbitrary: (fc) =>
+    fc
+      .record({ batch: fc.integer({ min: 1, max: 2 }), n: fc.integer({ min: 1, max: 9 }), d: fc.integer({ min: 1, max: 8 }), dff: fc.integer({ min: 1, max: 16 }), gelu: fc.boolean(), seed: fc.nat() })
+      .map((r) => caseOf(r, r.gelu ? 'gelu' : 'relu', r.seed)),
+
   benchCases: (size) =>
     [({ small: [32, 32, 64], medium: [128, 64, 256], large: [256, 128, 512] } as const)[size]].map(([n, d, dff]) => caseOf({ batch: 1, n, d, dff }, 'gelu', 1)),
 

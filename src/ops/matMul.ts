@@ -101,6 +101,19 @@ export const matMulSpec: OpSpec<MatMulParams> = {
 
   tfjs: (tf, [a, b], p) => tf.matMul(a, b, p.transposeA, p.transposeB),
 
+  arbitrary: (fc) =>
+    fc
+      .record({
+        m: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 9 }),
+        tA: fc.boolean(), tB: fc.boolean(), batch: fc.integer({ min: 1, max: 3 }), rank3: fc.boolean(),
+        kind: fc.constantFrom<'rand' | 'exact' | 'large'>('rand', 'exact', 'large'), seed: fc.nat(),
+      })
+      .map((r) => {
+        const a2 = r.tA ? [r.k, r.m] : [r.m, r.k];
+        const b2 = r.tB ? [r.n, r.k] : [r.k, r.n];
+        return caseOf(r.rank3 ? [r.batch, ...a2] : a2, r.rank3 ? [r.batch, ...b2] : b2, { transposeA: r.tA, transposeB: r.tB }, r.kind, r.seed);
+      }),
+
   benchCases: (size) => [({ small: 64, medium: 256, large: 512 } as const)[size]].map((n) => caseOf([n, n], [n, n], { transposeA: false, transposeB: false }, 'rand', 1)),
 
   flops(c) {

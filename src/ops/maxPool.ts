@@ -11,7 +11,7 @@ import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
 import { dotBound } from '../bounds';
 import { MAXPOOL_FINGERPRINTS } from './fingerprints';
-import { PoolParams, benchPoolCase, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
+import { PoolParams, benchPoolCase, poolArbitrary, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
 import { OpSpec } from './types';
 
 export const maxPoolSpec: OpSpec<PoolParams> = {
@@ -46,6 +46,8 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
   fingerprints: MAXPOOL_FINGERPRINTS,
 
   tfjs: (tf, [x], { filterSize, strides, pad }) => tf.maxPool(x as never, filterSize, strides, pad),
+
+  arbitrary: poolArbitrary,
 
   benchCases: (size) => [benchPoolCase('maxPool', size)],
 

@@ -126,6 +126,11 @@ export const multiHeadAttentionSpec: OpSpec<MultiHeadParams> = {
 
   tfjs: (tf, xs, p) => multiHeadAttentionTf(tf, xs, p.heads, p.m),
 
+  arbitrary: (fc) =>
+    fc
+      .record({ batch: fc.integer({ min: 1, max: 2 }), n: fc.integer({ min: 1, max: 8 }), heads: fc.integer({ min: 1, max: 4 }), perHead: fc.integer({ min: 1, max: 4 }), causal: fc.boolean(), seed: fc.nat() })
+      .map((r) => caseOf({ batch: r.batch, n: r.n, dm: r.heads * r.perHead, heads: r.heads }, r.causal ? 'causal' : 'none', r.seed)),
+
   benchCases: (size) =>
     [({ small: [32, 32, 4], medium: [128, 64, 4], large: [256, 128, 8] } as const)[size]].map(([n, dm, heads]) => caseOf({ batch: 1, n, dm, heads }, 'none', 1)),
 

@@ -78,6 +78,7 @@ export const multiHeadAttentionLayerSpec: OpSpec<MultiHeadParams> = {
   strictZeroSign: false,
 
   cases: (seed) => multiHeadAttentionSpec.cases(seed),
+  arbitrary: (fc) => multiHeadAttentionSpec.arbitrary!(fc),
 
   reference(c) {
     const w = { wq: c.inputs.wq, wk: c.inputs.wk, wv: c.inputs.wv, wo: c.inputs.wo };

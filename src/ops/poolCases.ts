@@ -127,6 +127,17 @@ export function benchPoolCase(op: string, size: 'small' | 'medium' | 'large'): O
   return poolCase({ x: [1, hw, hw, c], filterSize: [3, 3], strides: [2, 2], pad: 'same' }, 'exact', hashSeed(1, op));
 }
 
+/** fast-check pooling cases: the grid's limits, shrinking toward small shapes. */
+export function poolArbitrary(fc: typeof import('fast-check')): import('fast-check').Arbitrary<OpCase<PoolParams>> {
+  return fc
+    .record({
+      x: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 4 })),
+      k: fc.tuple(fc.nat(), fc.nat()), s: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+      pad: fc.constantFrom<Padding>('valid', 'same'), kind: fc.constantFrom<PoolKind>('rand', 'exact', 'ties', 'neg', 'small'), seed: fc.nat(),
+    })
+    .map((r) => poolCase({ x: r.x, filterSize: [1 + (r.k[0] % r.x[1]), 1 + (r.k[1] % r.x[2])], strides: r.s, pad: r.pad }, r.kind, r.seed));
+}
+
 /** Largest number of windows that share one input cell: the terms of a gradient sum. */
 export function overlap(p: PoolParams): number {
   return Math.ceil(p.filterSize[0] / p.strides[0]) * Math.ceil(p.filterSize[1] / p.strides[1]);

@@ -84,6 +84,11 @@ export const positionalEncodingSpec: OpSpec<PositionalParams> = {
 
   tfjs: (tf, _inputs, p) => positionalTf(tf, p),
 
+  arbitrary: (fc) =>
+    fc
+      .record({ n: fc.integer({ min: 1, max: 512 }), half: fc.integer({ min: 1, max: 32 }), kind: fc.constantFrom<PositionalEncodingKind>(...POSITIONAL_KINDS) })
+      .map((r) => caseOf({ n: r.n, d: 2 * r.half, kind: r.kind })),
+
   benchCases: (size) => [({ small: [64, 32], medium: [512, 64], large: [2048, 128] } as const)[size]].map(([n, d]) => caseOf({ n, d, kind: 'sinusoidal' })),
 
   flops: (c) => c.params.n * c.params.d * (c.params.kind === 'sinusoidal' ? 20 : 2),

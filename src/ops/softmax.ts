@@ -94,6 +94,11 @@ export const softmaxSpec: OpSpec<SoftmaxParams> = {
 
   tfjs: (tf, [x]) => tf.softmax(x),
 
+  arbitrary: (fc) =>
+    fc
+      .record({ shape: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }), kind: fc.constantFrom<SoftmaxKind>('rand', 'large', 'limit', 'neginf', 'const'), seed: fc.nat() })
+      .map((r) => caseOf(r.shape, r.kind, r.seed)),
+
   benchCases: (size) => [({ small: 64, medium: 256, large: 1024 } as const)[size]].map((n) => caseOf([n, n], 'rand', 1)),
 
   flops: (c) => 4 * c.inputs.logits.data.length,

@@ -3,6 +3,7 @@
  * bound, its cost. The generic runner (src/runner.ts) does the rest.
  */
 import type { Tensor } from '@tensorflow/tfjs-node';
+import type * as FastCheck from 'fast-check';
 import type { Tensor64 } from '../../reference/tensor';
 import type { BackendId } from '../backendIds';
 import type { Tf } from '../tf';
@@ -94,6 +95,8 @@ export interface OpSpec<P> {
   tfjs(tf: Tf, inputs: Tensor[], params: P): Tensor;
   /** Floating-point operations of one forward call. */
   flops(c: OpCase<P>): number;
+  /** fast-check cases within the spec's limits, for fuzzing; they shrink toward small shapes. */
+  arbitrary?(fc: typeof FastCheck): FastCheck.Arbitrary<OpCase<P>>;
   /** Cases for `crosscheck bench`: the same case machinery at a benchmark size. */
   benchCases?(size: BenchSize): OpCase<P>[];
   /** Gradients checked with tf.grad against the reference backward. */
