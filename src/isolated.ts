@@ -5,7 +5,7 @@
  * running, with the signal and the last words on stderr, and the run resumes
  * with the next case in a fresh process.
  */
-import { spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import * as readline from 'readline';
 import type { BackendId } from './backendIds';
@@ -42,12 +42,28 @@ interface WorkerOutcome {
   stderr: string;
 }
 
+/** Live workers; an interrupt (SIGINT, SIGTERM) ends them with the parent, which writes nothing. */
+const children = new Set<ChildProcess>();
+let interruptHandled = false;
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  for (const c of children) c.kill('SIGKILL');
+  process.stderr.write(`\ncrosscheck: interrupted (${signal}); no result file was written.\n`);
+  process.exit(130);
+}
+
 function runWorker(job: WorkerJob, onLine: (kind: string, body: string) => void): Promise<WorkerOutcome> {
+  if (!interruptHandled) {
+    interruptHandled = true;
+    process.once('SIGINT', onInterrupt);
+    process.once('SIGTERM', onInterrupt);
+  }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [WORKER, JSON.stringify(job)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
     });
+    children.add(child);
     let done = false;
     let lastStarted = -1;
     let stderr = '';
@@ -62,7 +78,10 @@ function runWorker(job: WorkerJob, onLine: (kind: string, body: string) => void)
       else if (kind === 'D') done = true;
       else onLine(kind, body);
     });
-    child.on('close', (code, signal) => resolve({ done, lastStarted, code, signal, stderr }));
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ done, lastStarted, code, signal, stderr });
+    });
   });
 }
 

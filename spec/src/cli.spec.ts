@@ -2,7 +2,7 @@
  * The command line as a user runs it: the built bin/crosscheck.js in a child
  * process (`npm test` builds first).
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -80,6 +80,23 @@ describe('crosscheck check --json', () => {
     expect(r.out).toMatch(/Fuzzing \(fast-check, 5 cases per op, seed 1, on cpu\):\n  matMul: \d+ cases run, no failure/);
     const doc = JSON.parse(fs.readFileSync(path.join(dir, 'fuzz.json'), 'utf8'));
     expect(doc.fuzz[0]).toMatchObject({ op: 'matMul', failed: false, seed: 1 });
+  });
+
+  it('an interrupted run (SIGINT) writes no file, half or whole, and leaves no worker behind', async () => {
+    const file = path.join(dir, 'interrupted.json');
+    const child = spawn(process.execPath, [BIN, 'check', '--seed', '424242', '--json', file], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(err).toMatch(/interrupted \(SIGINT\); no result file was written/);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('interrupted'))).toEqual([]);
+    // NOTE: a seed of its own, so that workers of other test files do not match
+    const workers = spawnSync('pgrep', ['-f', `${path.join('dist', 'src', 'worker.js')}.*"seed":424242`], { encoding: 'utf8' });
+    expect(workers.stdout.trim()).toBe('');
   });
 
   it('replays one case from its replay command', () => {
