@@ -27,8 +27,13 @@ export interface ConvReluMaxPoolForward {
   pooled: Tensor64;
 }
 
+/** relu(x) = max(x, 0), with NaN propagating (IEEE 754 maximum, like Math.max and TF.js). */
+export function reluScalar(v: number): number {
+  return v > 0 || Number.isNaN(v) ? v : 0;
+}
+
 export function relu(t: Tensor64): Tensor64 {
-  return { shape: t.shape, data: t.data.map((v) => (v > 0 ? v : 0)) };
+  return { shape: t.shape, data: t.data.map(reluScalar) };
 }
 
 /**

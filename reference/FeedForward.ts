@@ -5,6 +5,7 @@
  * gelu(z) = 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))).
  */
 import { matMul, matMulGrad } from './BatchMatMul';
+import { reluScalar } from './ConvReluMaxPool';
 import { ArgumentError, Tensor64, expectRank } from './tensor';
 
 export type Activation = 'relu' | 'gelu';
@@ -47,7 +48,7 @@ export function feedForward(x: Tensor64, w: FeedForwardWeights, act: Activation)
   const { rows, d, dff } = check('feedForward', x, w);
   const xf = { shape: [rows, d], data: x.data };
   const z = addRow(matMul(xf, w.w1), w.b1);
-  const a = { shape: [rows, dff], data: z.data.map(act === 'relu' ? (v) => (v > 0 ? v : 0) : gelu) };
+  const a = { shape: [rows, dff], data: z.data.map(act === 'relu' ? reluScalar : gelu) };
   const y = addRow(matMul(a, w.w2), w.b2);
   return { shape: x.shape, data: y.data.map((v, i) => v + x.data[i]) };
 }
@@ -57,7 +58,7 @@ export function feedForwardGrad(x: Tensor64, w: FeedForwardWeights, act: Activat
   const { rows, d, dff } = check('feedForwardGrad', x, w);
   const xf = { shape: [rows, d], data: x.data };
   const z = addRow(matMul(xf, w.w1), w.b1);
-  const a = { shape: [rows, dff], data: z.data.map(act === 'relu' ? (v) => (v > 0 ? v : 0) : gelu) };
+  const a = { shape: [rows, dff], data: z.data.map(act === 'relu' ? reluScalar : gelu) };
   const dyf = { shape: [rows, d], data: dy.data };
   const g2 = matMulGrad(a, w.w2, dyf);
   const dz = { shape: [rows, dff], data: g2.a.data.map((g, i) => g * (act === 'relu' ? (z.data[i] > 0 ? 1 : 0) : geluDerivative(z.data[i]))) };

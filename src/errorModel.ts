@@ -16,6 +16,7 @@
  * the bound covers the reference's own rounding too.
  */
 import { matMul } from '../reference/BatchMatMul';
+import { reluScalar } from '../reference/ConvReluMaxPool';
 import { Shape, Tensor64, broadcastIndex, permute } from '../reference/tensor';
 import { ETA32, U32, U64, gamma } from './bounds';
 
@@ -162,7 +163,8 @@ export function softmaxGradEV(y: EV, dy: EV): EV {
 
 /** relu is 1-Lipschitz and exact. */
 export function reluEV(a: EV): EV {
-  return { shape: a.shape, v: a.v.map((x) => (x > 0 ? x : 0)), e: a.e.slice() };
+  // relu(-Inf) = 0 exactly on both sides, whatever the bound of its input
+  return { shape: a.shape, v: a.v.map(reluScalar), e: a.e.map((e, i) => (a.v[i] === -Infinity ? 0 : e)) };
 }
 
 /**

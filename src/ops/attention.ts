@@ -18,7 +18,7 @@ import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
 import { EV, addEV, input, matMulEV, reshapeEV, scaleEV, softmaxEV, softmaxGradEV } from '../errorModel';
 import { Rng, hashSeed } from '../random';
 import type { Tf } from '../tf';
-import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 import type { Tensor } from '@tensorflow/tfjs-node';
 
 export type MaskKind = 'none' | 'causal' | 'boolean' | 'additive' | 'masked';
@@ -123,7 +123,7 @@ export const dotProductAttentionSpec: OpSpec<AttentionParams> = {
       const kind: Kind = i % 10 === 3 ? 'large' : i % 10 === 7 ? 'limit' : 'rand';
       out.push(dpaCase(shape, MASKS[i % MASKS.length], kind, i % 4 !== 0, seed));
     }
-    return uniqueIds(out);
+    return uniqueIds(withNonFinite(out, 'q', 10));
   },
 
   reference(c) {
@@ -280,7 +280,7 @@ export const selfAttentionSpec: OpSpec<SelfAttentionParams> = {
       const shape = { batch: rng.int(1, 2), n: rng.int(1, 9), d: rng.int(1, 8), dk: rng.int(1, 8), dv: rng.int(1, 8) };
       out.push(selfCase(shape, i % 2 === 0 ? 'none' : 'causal', seed));
     }
-    return uniqueIds(out);
+    return uniqueIds(withNonFinite(out, 'h', 10));
   },
 
   reference(c) {

@@ -29,7 +29,7 @@ import { U32, U64, gamma } from '../bounds';
 import { Rng, hashSeed } from '../random';
 import { CONV2D_BUGS, Conv2DParams, NATIVE_FILTER_GRAD_CRASH } from './conv2d';
 import { overlap } from './poolCases';
-import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 
 interface Config extends ConvReluMaxPoolParams {
   x: [number, number, number, number];
@@ -147,7 +147,7 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
       out.push(caseOf(cfg, 'rand', seed));
       if (i % 3 === 0) out.push(caseOf(cfg, 'exact', seed));
     }
-    return uniqueIds(out);
+    return uniqueIds(withNonFinite(out, 'x', 10));
   },
 
   reference(c) {
@@ -240,6 +240,13 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
         when: (c: OpCase<ConvReluMaxPoolParams>) => bug.when(c.inputs.x.shape, c.inputs.filter.shape, convParams(c)),
       })),
     ),
+    ...(['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
+      check: 'forward',
+      backend,
+      kind: 'semantic' as const,
+      when: (c: OpCase<ConvReluMaxPoolParams>) => c.id.includes(' nonfinite'),
+      note: 'follows from the MaxPool semantic difference: the backends ignore NaN in a window (wasm: -Inf when it comes first), the reference propagates it',
+    })),
     {
       ...NATIVE_FILTER_GRAD_CRASH,
       when: (c: OpCase<ConvReluMaxPoolParams>) => NATIVE_FILTER_GRAD_CRASH.when(c.inputs.x.shape, c.inputs.filter.shape, convParams(c)),

@@ -9,7 +9,7 @@ import { softmax, softmaxGrad } from '../../reference/Softmax';
 import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
 import { input, softmaxEV, softmaxGradEV } from '../errorModel';
 import { Rng, hashSeed } from '../random';
-import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 
 /**
  * rand: logits in [-4, 4); large: +-1e4; limit: around 88.7 = ln(FLT_MAX), where
@@ -68,7 +68,7 @@ export const softmaxSpec: OpSpec<SoftmaxParams> = {
       const shape = Array.from({ length: rank }, () => rng.int(1, 9));
       out.push(caseOf(shape, kinds[i % kinds.length], seed));
     }
-    return uniqueIds(out);
+    return uniqueIds(withNonFinite(out, 'logits', 10));
   },
 
   reference(c) {

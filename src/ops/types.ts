@@ -127,3 +127,24 @@ export function uniqueIds<P>(cases: OpCase<P>[]): OpCase<P>[] {
   }
   return cases;
 }
+
+/**
+ * Non-finite variants of some cases: NaN, +Inf, -Inf and -0 written into the
+ * first input at seeded positions (the notes leave non-finite inputs undefined;
+ * the reference follows IEEE 754 through its own formulas). Gradients are not
+ * checked on them.
+ */
+export function withNonFinite<P>(cases: OpCase<P>[], input: string, every: number): OpCase<P>[] {
+  const extra: OpCase<P>[] = [];
+  cases.forEach((c, i) => {
+    if (i % every !== 0 || c.exact) return;
+    const t = c.inputs[input];
+    const data = Float64Array.from(t.data);
+    const specials = [NaN, Infinity, -Infinity, -0];
+    specials.forEach((v, k) => {
+      data[(i * 7 + k * 13) % data.length] = v;
+    });
+    extra.push({ ...c, id: `${c.id} nonfinite`, inputs: { ...c.inputs, [input]: { shape: t.shape, data } }, gradients: false });
+  });
+  return [...cases, ...extra];
+}

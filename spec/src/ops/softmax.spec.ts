@@ -14,7 +14,7 @@ describe('softmax cases', () => {
   });
 
   it('a fully masked row is NaN in the reference, everywhere else a distribution', () => {
-    for (const c of cases) {
+    for (const c of cases.filter((k) => !k.id.includes(' nonfinite'))) {
       const { value } = softmaxSpec.reference(c);
       const n = value.shape[value.shape.length - 1];
       for (let r = 0; r < value.data.length; r += n) {
