@@ -13,7 +13,8 @@ export const RETURNS = (shape: number[]): Outcome => ({ returns: shape });
 /** The same outcome on every backend. */
 export const ALL = (o: Outcome): Record<string, Outcome> => Object.fromEntries(BACKENDS.map((b) => [b, o]));
 
-export function describeErrorInputs(spec: AnyOpSpec, expected: Record<string, Record<string, Outcome>>): void {
+/** `referenceOp`: the reference function's name in the messages, when it is not the spec's id. */
+export function describeErrorInputs(spec: AnyOpSpec, expected: Record<string, Record<string, Outcome>>, referenceOp = spec.id): void {
   describe(`ill-formed ${spec.id} calls`, () => {
     const records = probeErrorInputs(spec, BACKENDS);
 
@@ -23,7 +24,7 @@ export function describeErrorInputs(spec: AnyOpSpec, expected: Record<string, Re
 
     it.each(records.map((r) => [r.input, r] as const))('%s', (_name, rec) => {
       expect(rec.referenceRejects).toBe(true);
-      expect(rec.referenceMessage).toMatch(new RegExp(`^Error in ${spec.id}(Grad)?: `));
+      expect(rec.referenceMessage).toMatch(new RegExp(`^Error in ${referenceOp}(Grad)?: `));
       for (const b of BACKENDS) {
         const want = expected[rec.input][b];
         const got = rec.tfjs[b];

@@ -14,7 +14,7 @@
  * kernel at all.
  */
 import { multiHeadAttention, multiHeadAttentionGrad, multiHeadInfo } from '../../reference/MultiHeadAttention';
-import { Tensor64 } from '../../reference/tensor';
+import { Tensor64, tensor as tensorOf } from '../../reference/tensor';
 import { EV, input, matMulEV, permuteEV, reshapeEV, scaleEV, softmaxEV, addEV } from '../errorModel';
 import { loadMultiHeadAttention } from '../layersLoader';
 import { maskOf } from './attention';
@@ -131,6 +131,19 @@ export const multiHeadAttentionLayerSpec: OpSpec<MultiHeadParams> = {
 
   flops: (c) => multiHeadAttentionSpec.flops(c),
 
-  errorInputs: [],
+  errorInputs: [
+    {
+      name: 'heads 3 for a model width 8',
+      reference: () => multiHeadAttention(tensorOf([1, 2, 8]), { wq: tensorOf([8, 8]), wk: tensorOf([8, 8]), wv: tensorOf([8, 8]), wo: tensorOf([8, 8]) }, 3),
+      tfjs: (tf) => {
+        const x = tf.ones([1, 2, 8]);
+        const layer = buildLayer(tf, x, 3, [tf.ones([8, 8]), tf.ones([8, 8]), tf.ones([8, 8]), tf.ones([8, 8])]);
+        const y = layer.call(x, { value: x });
+        layer.release();
+        return y;
+      },
+      message: /Error in multiHeadAttention: heads \(3\) must be a positive integer dividing the model width \(8\)/,
+    },
+  ],
   known: [],
 };
