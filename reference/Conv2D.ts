@@ -36,31 +36,47 @@ export function conv2dInfo(
 }
 
 /**
- * Walks every (output pixel, filter tap) pair whose tap lands inside the image,
- * calling `visit(yOff, xOff, fOff)` with the flat offsets of output pixel
- * `y[n, oh, ow, 0]`, image pixel `x[n, ih, iw, 0]` and tap `filter[kh, kw, 0, 0]`,
- * where ih = oh*sH + kh*dH - padTop and iw = ow*sW + kw*dW - padLeft. Cells
- * outside the image are skipped: they count as zero. Forward and both gradients
- * share this walk; each runs its channel loops inside `visit`.
+ * Every (output pixel, filter tap) pair whose tap lands inside the image, as a
+ * table: output pixel p (flat over n, oh, ow) owns the pairs start[p] ..
+ * start[p + 1] - 1, each the flat offset of image pixel x[n, ih, iw, 0] and of
+ * tap filter[kh, kw, 0, 0], where ih = oh*sH + kh*dH - padTop and
+ * iw = ow*sW + kw*dW - padLeft. Cells outside the image are left out: they count
+ * as zero. Forward and both gradients walk this one table with their own
+ * channel loops (no callback per tap, which V8 would not inline across three ops).
  */
-export function forEachTap(g: ReturnType<typeof conv2dInfo>, visit: (yOff: number, xOff: number, fOff: number) => void): void {
+export interface TapTable {
+  start: Int32Array;
+  xOff: Int32Array;
+  fOff: Int32Array;
+}
+
+export function tapTable(g: ReturnType<typeof conv2dInfo>): TapTable {
   const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
+  const pixels = batch * outH * outW;
+  const start = new Int32Array(pixels + 1);
+  const xOff = new Int32Array(pixels * kH * kW);
+  const fOff = new Int32Array(pixels * kH * kW);
+  let t = 0;
   for (let n = 0; n < batch; n++) {
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++) {
-        const yOff = ((n * outH + oh) * outW + ow) * outC;
+        start[(n * outH + oh) * outW + ow] = t;
         for (let kh = 0; kh < kH; kh++) {
           const ih = oh * g.sH + kh * g.dH - g.padTop;
           if (ih < 0 || ih >= inH) continue;
           for (let kw = 0; kw < kW; kw++) {
             const iw = ow * g.sW + kw * g.dW - g.padLeft;
             if (iw < 0 || iw >= inW) continue;
-            visit(yOff, ((n * inH + ih) * inW + iw) * inC, (kh * kW + kw) * inC * outC);
+            xOff[t] = ((n * inH + ih) * inW + iw) * inC;
+            fOff[t] = (kh * kW + kw) * inC * outC;
+            t++;
           }
         }
       }
     }
   }
+  start[pixels] = t;
+  return { start, xOff, fOff };
 }
 
 /**
@@ -82,13 +98,19 @@ export function conv2d(
   const y = new Float64Array(g.batch * g.outH * g.outW * outC);
   const xd = x.data;
   const fd = filter.data;
-  forEachTap(g, (yOff, xOff, fOff) => {
-    for (let ci = 0; ci < inC; ci++) {
-      const xv = xd[xOff + ci];
-      const fRow = fOff + ci * outC;
-      // NOTE: innermost loop runs over contiguous output channels.
-      for (let co = 0; co < outC; co++) y[yOff + co] += xv * fd[fRow + co];
+  const taps = tapTable(g);
+  for (let p = 0; p + 1 < taps.start.length; p++) {
+    const yOff = p * outC;
+    for (let t = taps.start[p]; t < taps.start[p + 1]; t++) {
+      const xOff = taps.xOff[t];
+      const fOff = taps.fOff[t];
+      for (let ci = 0; ci < inC; ci++) {
+        const xv = xd[xOff + ci];
+        const fRow = fOff + ci * outC;
+        // NOTE: innermost loop runs over contiguous output channels.
+        for (let co = 0; co < outC; co++) y[yOff + co] += xv * fd[fRow + co];
+      }
     }
-  });
+  }
   return { shape: [g.batch, g.outH, g.outW, outC], data: y };
 }

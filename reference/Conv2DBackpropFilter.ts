@@ -3,7 +3,7 @@
  * the TF.js kernel `Conv2DBackpropFilter`. Each weight receives a contribution from
  * every patch of the image it was applied to.
  */
-import { conv2dInfo, forEachTap } from './Conv2D';
+import { conv2dInfo, tapTable } from './Conv2D';
 import { ArgumentError, Shape, Tensor64, expectRank, tensor } from './tensor';
 import { Padding } from './window';
 
@@ -41,12 +41,18 @@ export function conv2DBackpropFilter(
   const dw = new Float64Array(kH * kW * inC * outC);
   const xd = x.data;
   const dyd = dy.data;
-  forEachTap(g, (dyOff, xOff, wOff) => {
-    for (let ci = 0; ci < inC; ci++) {
-      const xv = xd[xOff + ci];
-      const wRow = wOff + ci * outC;
-      for (let co = 0; co < outC; co++) dw[wRow + co] += xv * dyd[dyOff + co];
+  const taps = tapTable(g);
+  for (let p = 0; p + 1 < taps.start.length; p++) {
+    const dyOff = p * outC;
+    for (let t = taps.start[p]; t < taps.start[p + 1]; t++) {
+      const xOff = taps.xOff[t];
+      const wOff = taps.fOff[t];
+      for (let ci = 0; ci < inC; ci++) {
+        const xv = xd[xOff + ci];
+        const wRow = wOff + ci * outC;
+        for (let co = 0; co < outC; co++) dw[wRow + co] += xv * dyd[dyOff + co];
+      }
     }
-  });
+  }
   return { shape: [kH, kW, inC, outC], data: dw };
 }

@@ -3,7 +3,7 @@
  * that lets backprop "continue on to the layer before"), mirroring the TF.js
  * kernel `Conv2DBackpropInput`.
  */
-import { conv2dInfo, forEachTap } from './Conv2D';
+import { conv2dInfo, tapTable } from './Conv2D';
 import { expectDyShape } from './Conv2DBackpropFilter';
 import { ArgumentError, Shape, Tensor64, tensor } from './tensor';
 import { Padding } from './window';
@@ -35,13 +35,19 @@ export function conv2DBackpropInput(
   const dx = new Float64Array(g.batch * g.inH * g.inW * inC);
   const fd = filter.data;
   const dyd = dy.data;
-  forEachTap(g, (dyOff, xOff, wOff) => {
-    for (let ci = 0; ci < inC; ci++) {
-      const wRow = wOff + ci * outC;
-      let acc = 0;
-      for (let co = 0; co < outC; co++) acc += dyd[dyOff + co] * fd[wRow + co];
-      dx[xOff + ci] += acc;
+  const taps = tapTable(g);
+  for (let p = 0; p + 1 < taps.start.length; p++) {
+    const dyOff = p * outC;
+    for (let t = taps.start[p]; t < taps.start[p + 1]; t++) {
+      const xOff = taps.xOff[t];
+      const wOff = taps.fOff[t];
+      for (let ci = 0; ci < inC; ci++) {
+        const wRow = wOff + ci * outC;
+        let acc = 0;
+        for (let co = 0; co < outC; co++) acc += dyd[dyOff + co] * fd[wRow + co];
+        dx[xOff + ci] += acc;
+      }
     }
-  });
+  }
   return { shape: [...xShape], data: dx };
 }
