@@ -5,6 +5,7 @@
 import * as os from 'os';
 import { tf } from './tf';
 import { BACKENDS, BackendId } from './backendIds';
+import { SupportMatrix, supportTable } from './results';
 
 export { BACKENDS, BackendId, parseBackends } from './backendIds';
 
@@ -32,14 +33,8 @@ export function kernelsOf(id: BackendId): Set<string> {
 }
 
 /** For each kernel name, which backends register it. */
-export function supportMatrix(kernels: readonly string[], backends: readonly BackendId[] = BACKENDS): Record<string, Record<string, boolean>> {
-  const sets = new Map(backends.map((b) => [b, kernelsOf(b)] as const));
-  const out: Record<string, Record<string, boolean>> = {};
-  for (const k of kernels) {
-    out[k] = {};
-    for (const b of backends) out[k][b] = sets.get(b)!.has(k);
-  }
-  return out;
+export function supportMatrix(kernels: readonly string[], backends: readonly BackendId[] = BACKENDS): SupportMatrix {
+  return supportTable(kernels, backends, Object.fromEntries(backends.map((b) => [b, [...kernelsOf(b)]])));
 }
 
 export interface EnvBlock {

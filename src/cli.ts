@@ -13,6 +13,7 @@ import { assertWritable, writeAtomic, writeJson } from './io';
 import { BENCH_SIZES } from './ops/types';
 import { OPS, opIds, parseOps } from './ops';
 import { runIsolated } from './isolated';
+import { supportTable } from './results';
 import { describeFailure, fingerprintTable, summaryTable } from './summary';
 import { UsageError, parseList } from './usage';
 
@@ -63,7 +64,7 @@ async function check(o: CheckOptions): Promise<number> {
   if (progress) process.stderr.write('\r');
   const { records, env, fingerprints, crashes } = run;
   const kernels = [...new Set(ops.flatMap((op) => [...op.kernels, ...op.grads.flatMap((g) => g.kernels)]))];
-  const support = Object.fromEntries(kernels.map((k) => [k, Object.fromEntries(backends.map((b) => [b, run.kernels[b]?.includes(k) ?? false]))]));
+  const support = supportTable(kernels, backends, run.kernels);
 
   console.log(`tfjs ${env?.tfjs['tfjs-core'] ?? '?'}, native TensorFlow ${env?.tensorflow ?? 'not loaded'}, seed ${seed}, ${records.length} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(summaryTable(records));

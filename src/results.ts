@@ -7,6 +7,17 @@ import type { Comparison } from './compare';
 import type { AnyOpSpec, OpCase } from './ops/types';
 import { UsageError } from './usage';
 
+/** Messages by which TF.js says it does not implement something (a kernel, a gradient). */
+export const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported|gradient function not found/i;
+
+/** kernel -> backend -> registered */
+export type SupportMatrix = Record<string, Record<string, boolean>>;
+
+/** The support matrix from each backend's registered kernel names (as the workers report them). */
+export function supportTable(kernels: readonly string[], backends: readonly BackendId[], registered: Partial<Record<BackendId, readonly string[]>>): SupportMatrix {
+  return Object.fromEntries(kernels.map((k) => [k, Object.fromEntries(backends.map((b) => [b, registered[b]?.includes(k) ?? false]))]));
+}
+
 export type Status = 'pass' | 'fail' | 'unsupported' | 'error' | 'xfail';
 export const STATUSES: readonly Status[] = ['pass', 'fail', 'unsupported', 'error', 'xfail'];
 

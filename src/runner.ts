@@ -5,7 +5,7 @@
 import type { Tensor } from '@tensorflow/tfjs-node';
 import { useBackend } from './backends';
 import type { BackendId } from './backendIds';
-import { FingerprintTable, ResultRecord, replayCommand, selectCases } from './results';
+import { FingerprintTable, ResultRecord, UNSUPPORTED, replayCommand, selectCases } from './results';
 
 export { STATUSES, checksOf, replayCommand, selectCases } from './results';
 export type { FingerprintTable, ResultRecord, Status } from './results';
@@ -28,7 +28,6 @@ export interface RunOptions {
   onCaseStart?: (index: number) => void;
 }
 
-const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported|gradient function not found/i;
 
 /**
  * TF.js frees the tensors its tape saved for the backward pass only when the

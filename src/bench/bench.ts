@@ -65,6 +65,11 @@ const BUDGET_MS: Record<BenchSize, number> = { small: 2500, medium: 5000, large:
 
 const toTensor = (t: Tensor64) => tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
 
+/** A contender that lacks a kernel: its set-up fails, and the entry says why. */
+function unsupportedRunner(k: Contender, kernels: readonly string[]): Runner {
+  return { contender: k, setup() { throw new Error(`unsupported: kernel ${kernels.join(', ')} not registered`); }, run() {}, teardown() {} };
+}
+
 /** One runner per contender for the forward of a case. */
 function forwardRunners(spec: AnyOpSpec, c: OpCase<unknown>, contenders: readonly Contender[]): Runner[] {
   return contenders.map((k) => {
@@ -72,9 +77,7 @@ function forwardRunners(spec: AnyOpSpec, c: OpCase<unknown>, contenders: readonl
       return { contender: k, setup() {}, run: () => void (spec.value ? spec.value(c) : spec.reference(c).value), teardown() {} };
     }
     const missing = spec.kernels.filter((name) => !kernelsOf(k).has(name));
-    if (missing.length > 0) {
-      return { contender: k, setup() { throw new Error(`unsupported: kernel ${missing.join(', ')} not registered`); }, run() {}, teardown() {} };
-    }
+    if (missing.length > 0) return unsupportedRunner(k, missing);
     return backendRunner(k, () => spec.inputs.map((n) => toTensor(c.inputs[n])), (xs) => spec.tfjs(tf, xs as Tensor[], c.params));
   });
 }
@@ -91,9 +94,7 @@ function filterGradEntry(contenders: readonly Contender[]): { label: string; flo
   const filterShape = [3, 3, 32, 64];
   const runners = contenders.map((k): Runner => {
     if (k === 'reference') return { contender: k, setup() {}, run: () => void conv2DBackpropFilter(x, dy, filterShape, 1, 'valid'), teardown() {} };
-    if (!kernelsOf(k).has('Conv2DBackpropFilter')) {
-      return { contender: k, setup() { throw new Error('unsupported: kernel Conv2DBackpropFilter not registered'); }, run() {}, teardown() {} };
-    }
+    if (!kernelsOf(k).has('Conv2DBackpropFilter')) return unsupportedRunner(k, ['Conv2DBackpropFilter']);
     return backendRunner(k, () => [toTensor(x), toTensor(dy)], ([xt, dyt]) =>
       tf.engine().runKernel('Conv2DBackpropFilter', { x: xt as Tensor, dy: dyt as Tensor }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as never) as Tensor,
     );
@@ -103,10 +104,9 @@ function filterGradEntry(contenders: readonly Contender[]): { label: string; flo
 
 /** The sweeps: self-attention over n (d fixed) and d (n fixed); conv2d over image size and channels. */
 function sweeps(): { op: AnyOpSpec; axis: string; expected: string; points: { x: number; c: OpCase<unknown> }[] }[] {
-  const sa = makeSelf;
   return [
-    { op: selfAttentionSpec, axis: 'n (d = 16)', expected: '-> 2 when n >> d (n^2 d term)', points: [16, 32, 64, 128, 256].map((n) => ({ x: n, c: sa(n, 16) })) },
-    { op: selfAttentionSpec, axis: 'd (n = 16)', expected: '-> 2 when d >> n (d^2 n term)', points: [16, 32, 64, 128, 256].map((d) => ({ x: d, c: sa(16, d) })) },
+    { op: selfAttentionSpec, axis: 'n (d = 16)', expected: '-> 2 when n >> d (n^2 d term)', points: [16, 32, 64, 128, 256].map((n) => ({ x: n, c: makeSelf(n, 16) })) },
+    { op: selfAttentionSpec, axis: 'd (n = 16)', expected: '-> 2 when d >> n (d^2 n term)', points: [16, 32, 64, 128, 256].map((d) => ({ x: d, c: makeSelf(16, d) })) },
     { op: conv2dSpec, axis: 'image side H = W (C = 8)', expected: '2 (work ~ H W)', points: [8, 16, 32, 64].map((h) => ({ x: h, c: makeConv(h, 8) })) },
     { op: conv2dSpec, axis: 'channels C_in = C_out (H = W = 16)', expected: '2 (work ~ C_in C_out)', points: [4, 8, 16, 32].map((ch) => ({ x: ch, c: makeConv(16, ch) })) },
   ];

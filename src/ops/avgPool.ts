@@ -12,7 +12,7 @@ import { avgPoolGrad } from '../../reference/AvgPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
 import { dotBound } from '../bounds';
 import { AVGPOOL_FINGERPRINTS } from './fingerprints';
-import { PoolParams, benchPoolCase, poolArbitrary, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
+import { PoolParams, benchPoolCase, poolArbitrary, poolOutputSize, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
 import { OpSpec } from './types';
 
 export const avgPoolSpec: OpSpec<PoolParams> = {
@@ -56,8 +56,7 @@ export const avgPoolSpec: OpSpec<PoolParams> = {
 
   flops(c) {
     const { filterSize } = c.params;
-    const out = avgPool(c.inputs.x, filterSize, c.params.strides, c.params.pad).data.length;
-    return out * (filterSize[0] * filterSize[1] + 1);
+    return poolOutputSize(c) * (filterSize[0] * filterSize[1] + 1);
   },
 
   errorInputs: [

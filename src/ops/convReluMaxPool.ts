@@ -215,9 +215,10 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
   flops(c) {
     const [kH, kW, inC, outC] = c.inputs.filter.shape;
     const p = c.params;
-    const fwd = convReluMaxPool(c.inputs.x, c.inputs.filter, c.inputs.w, p);
-    const convOut = sizeOf(fwd.conv.shape) / outC;
-    return 2 * convOut * outC * kH * kW * inC + sizeOf(fwd.conv.shape) + sizeOf(fwd.pooled.shape) * (p.poolSize[0] * p.poolSize[1] + 2);
+    const [batch, inH, inW] = c.inputs.x.shape;
+    const convPixels = batch * convOutputSize(inH, kH, p.strides[0], p.pad) * convOutputSize(inW, kW, p.strides[1], p.pad);
+    // conv, relu, and the pool plus the weighted sum over the pooled outputs (w has their shape)
+    return 2 * convPixels * outC * kH * kW * inC + convPixels * outC + sizeOf(c.inputs.w.shape) * (p.poolSize[0] * p.poolSize[1] + 2);
   },
 
   errorInputs: [

@@ -9,6 +9,7 @@ import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { maxPool } from '../../reference/MaxPool';
 import { Tensor64, tensor } from '../../reference/tensor';
 import { FLOAT32_MAX } from '../bounds';
+import { UNSUPPORTED } from '../results';
 import type { Tf } from '../tf';
 import type { Fingerprint } from './types';
 
@@ -32,7 +33,7 @@ function read(tf: Tf, f: () => Tensor): Float32Array | string {
   } catch (e) {
     // the message's first sentence, without TF.js's "Error in <op>: " prefix
     const m = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/^Error in [^:]+: /, '').split(/\.( |$)/)[0];
-    return /not yet supported|not supported|not registered/i.test(m) ? `unsupported: ${m}` : `throws: ${m}`;
+    return UNSUPPORTED.test(m) ? `unsupported: ${m}` : `throws: ${m}`;
   }
 }
 

@@ -6,7 +6,7 @@
  * gradients are products too (dA = dy B^T, dB = A^T dy, summed over broadcast
  * batches: a sum of b products of k terms is one sum of b*k products).
  */
-import { matMul, matMulGrad } from '../../reference/BatchMatMul';
+import { matMul, matMulGrad, matMulInfo } from '../../reference/BatchMatMul';
 import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
 import { input, matMulEV } from '../errorModel';
 import { dotBound } from '../bounds';
@@ -117,9 +117,8 @@ export const matMulSpec: OpSpec<MatMulParams> = {
   benchCases: (size) => [({ small: 64, medium: 256, large: 512 } as const)[size]].map((n) => caseOf([n, n], [n, n], { transposeA: false, transposeB: false }, 'rand', 1)),
 
   flops(c) {
-    const y = matMul(c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB);
-    const k = c.params.transposeA ? c.inputs.a.shape[c.inputs.a.shape.length - 2] : c.inputs.a.shape[c.inputs.a.shape.length - 1];
-    return 2 * y.data.length * k;
+    const g = matMulInfo(c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB);
+    return 2 * g.aBatch.length * g.m * g.n * g.k;
   },
 
   errorInputs: [

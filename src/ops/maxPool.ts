@@ -11,7 +11,7 @@ import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
 import { dotBound } from '../bounds';
 import { MAXPOOL_FINGERPRINTS } from './fingerprints';
-import { PoolParams, benchPoolCase, poolArbitrary, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
+import { PoolParams, benchPoolCase, poolArbitrary, poolOutputSize, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
 import { OpSpec } from './types';
 
 export const maxPoolSpec: OpSpec<PoolParams> = {
@@ -53,8 +53,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
 
   flops(c) {
     const { filterSize } = c.params;
-    const out = maxPool(c.inputs.x, filterSize, c.params.strides, c.params.pad).data.length;
-    return out * filterSize[0] * filterSize[1];
+    return poolOutputSize(c) * filterSize[0] * filterSize[1];
   },
 
   errorInputs: [

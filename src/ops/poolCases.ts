@@ -138,6 +138,12 @@ export function poolArbitrary(fc: typeof import('fast-check')): import('fast-che
     .map((r) => poolCase({ x: r.x, filterSize: [1 + (r.k[0] % r.x[1]), 1 + (r.k[1] % r.x[2])], strides: r.s, pad: r.pad }, r.kind, r.seed));
 }
 
+/** Number of output elements of a pooling case (its geometry, without pooling). */
+export function poolOutputSize(c: OpCase<PoolParams>): number {
+  const g = pool2dInfo('pool', c.inputs.x, c.params.filterSize, c.params.strides, c.params.pad);
+  return g.batch * g.outH * g.outW * g.channels;
+}
+
 /** Largest number of windows that share one input cell: the terms of a gradient sum. */
 export function overlap(p: PoolParams): number {
   return Math.ceil(p.filterSize[0] / p.strides[0]) * Math.ceil(p.filterSize[1] / p.strides[1]);
