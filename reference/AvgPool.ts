@@ -3,7 +3,7 @@
  * window per channel. Under `same` padding the mean is over the real cells
  * only, as TensorFlow does (padded cells are not counted as zeros).
  */
-import { forEachWindowCell, pool2dInfo } from './pool';
+import { forEachWindowCell, pool2dInfo, poolTaps } from './pool';
 import { Tensor64 } from './tensor';
 import { Padding } from './window';
 
@@ -32,12 +32,18 @@ export function avgPool(
   const g = pool2dInfo('avgPool', x, filterSize, strides, pad);
   const C = g.channels;
   const y = new Float64Array(g.batch * g.outH * g.outW * C);
-  const count = new Float64Array(g.batch * g.outH * g.outW);
   const xd = x.data;
-  forEachWindowCell(g, (o, i) => {
-    count[o / C]++;
-    for (let c = 0; c < C; c++) y[o + c] += xd[i + c];
-  });
-  for (let p = 0; p < count.length; p++) for (let c = 0; c < C; c++) y[p * C + c] /= count[p];
+  const { start, xOff } = poolTaps(g);
+  for (let p = 0; p + 1 < start.length; p++) {
+    const t0 = start[p];
+    const t1 = start[p + 1];
+    // the number of real cells: padded ones do not count
+    const count = t1 - t0;
+    for (let c = 0; c < C; c++) {
+      let sum = 0;
+      for (let t = t0; t < t1; t++) sum += xd[xOff[t] + c];
+      y[p * C + c] = sum / count;
+    }
+  }
   return { shape: [g.batch, g.outH, g.outW, C], data: y };
 }

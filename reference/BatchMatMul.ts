@@ -45,32 +45,66 @@ export function matMulInfo(a: Tensor64, b: Tensor64, transposeA: boolean, transp
   return { batch: batches.shape, m, k, n, aBatch: batches.aIdx, bBatch: batches.bIdx };
 }
 
-/** y[..., i, j] = sum_p opA(a)[..., i, p] * opB(b)[..., p, j] */
+/**
+ * y[..., i, j] = sum_p opA(a)[..., i, p] * opB(b)[..., p, j], each sum taken in
+ * ascending p.
+ */
 export function matMul(a: Tensor64, b: Tensor64, transposeA = false, transposeB = false): Tensor64 {
   const g = matMulInfo(a, b, transposeA, transposeB);
   const { m, k, n } = g;
   const total = g.aBatch.length;
   const y = new Float64Array(total * m * n);
   const ad = a.data;
-  const bd = b.data;
+  // NOTE: a transposed b is copied to [k, n] once, so that the inner loop always
+  // runs over contiguous columns of b and y.
+  const bd = transposeB ? transposeLast2(b.data, b.shape) : b.data;
+  const aAt = transposeA ? (off: number, i: number, p: number) => ad[off + p * m + i] : (off: number, i: number, p: number) => ad[off + i * k + p];
   for (let t = 0; t < total; t++) {
     const aOff = g.aBatch[t] * m * k;
     const bOff = g.bBatch[t] * k * n;
     const yOff = t * m * n;
-    for (let i = 0; i < m; i++) {
+    let i = 0;
+    // four rows of y at a time share each load of b (the order of every sum is unchanged)
+    for (; i + 4 <= m; i += 4) {
+      const y0 = yOff + i * n;
+      const y1 = y0 + n;
+      const y2 = y1 + n;
+      const y3 = y2 + n;
       for (let p = 0; p < k; p++) {
-        const av = transposeA ? ad[aOff + p * m + i] : ad[aOff + i * k + p];
-        if (transposeB) {
-          for (let j = 0; j < n; j++) y[yOff + i * n + j] += av * bd[bOff + j * k + p];
-        } else {
-          // NOTE: innermost loop over contiguous columns of b and y.
-          const bRow = bOff + p * n;
-          for (let j = 0; j < n; j++) y[yOff + i * n + j] += av * bd[bRow + j];
+        const a0 = aAt(aOff, i, p);
+        const a1 = aAt(aOff, i + 1, p);
+        const a2 = aAt(aOff, i + 2, p);
+        const a3 = aAt(aOff, i + 3, p);
+        const bRow = bOff + p * n;
+        for (let j = 0; j < n; j++) {
+          const bv = bd[bRow + j];
+          y[y0 + j] += a0 * bv;
+          y[y1 + j] += a1 * bv;
+          y[y2 + j] += a2 * bv;
+          y[y3 + j] += a3 * bv;
         }
+      }
+    }
+    for (; i < m; i++) {
+      const yRow = yOff + i * n;
+      for (let p = 0; p < k; p++) {
+        const av = aAt(aOff, i, p);
+        const bRow = bOff + p * n;
+        for (let j = 0; j < n; j++) y[yRow + j] += av * bd[bRow + j];
       }
     }
   }
   return { shape: [...g.batch, m, n], data: y };
+}
+
+/** The last two dimensions of a row-major tensor swapped, every batch matrix. */
+function transposeLast2(d: Float64Array, shape: Shape): Float64Array {
+  const [r, c] = shape.slice(-2);
+  const out = new Float64Array(d.length);
+  for (let off = 0; off < d.length; off += r * c) {
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[off + j * r + i] = d[off + i * c + j];
+  }
+  return out;
 }
 
 /** Sums a broadcast gradient back over the batch dimensions a tensor of `shape` was broadcast along. */

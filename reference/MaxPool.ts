@@ -7,7 +7,7 @@
  * ignores padded cells (they never win).
  */
 import { Tensor64 } from './tensor';
-import { PoolInfo, forEachWindowCell, pool2dInfo } from './pool';
+import { PoolInfo, forEachWindowCell, pool2dInfo, poolTaps } from './pool';
 import { Padding } from './window';
 
 /**
@@ -47,8 +47,26 @@ export function maxPool(
   pad: Padding,
 ): Tensor64 {
   const g = pool2dInfo('maxPool', x, filterSize, strides, pad);
-  const arg = maxPoolArgmax(x, g);
-  const y = new Float64Array(arg.length);
-  for (let o = 0; o < arg.length; o++) y[o] = x.data[arg[o]];
-  return { shape: [g.batch, g.outH, g.outW, g.channels], data: y };
+  const C = g.channels;
+  const { start, xOff } = poolTaps(g);
+  const xd = x.data;
+  // NOTE: the value of x[maxPoolArgmax], without the index table: the first cell
+  // opens each window; a later one replaces the holder only when strictly
+  // greater (ties, +0 against -0 included, keep the first) or NaN, and a held NaN
+  // is never replaced (NaN > v and v > NaN are both false).
+  const y = new Float64Array(g.batch * g.outH * g.outW * C).fill(NaN);
+  for (let p = 0; p + 1 < start.length; p++) {
+    const t0 = start[p];
+    const t1 = start[p + 1];
+    if (t0 === t1) continue;
+    for (let c = 0; c < C; c++) {
+      let best = xd[xOff[t0] + c];
+      for (let t = t0 + 1; t < t1; t++) {
+        const v = xd[xOff[t] + c];
+        if (v > best || v !== v) best = v;
+      }
+      y[p * C + c] = best;
+    }
+  }
+  return { shape: [g.batch, g.outH, g.outW, C], data: y };
 }

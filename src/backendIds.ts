@@ -7,3 +7,7 @@ export type BackendId = (typeof BACKENDS)[number];
 export function parseBackends(list: string): BackendId[] {
   return parseList('--backends', 'backend', list, BACKENDS);
 }
+
+/** What `crosscheck bench` times: the backends and the float64 reference. */
+export const CONTENDERS = [...BACKENDS, 'reference'] as const;
+export type Contender = (typeof CONTENDERS)[number];

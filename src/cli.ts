@@ -4,7 +4,7 @@
  * 2 bad usage or unreadable input.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { BACKENDS, BackendId, parseBackends } from './backendIds';
+import { BACKENDS, BackendId, CONTENDERS, parseBackends } from './backendIds';
 import * as cliProgress from 'cli-progress';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -114,6 +114,24 @@ interface BenchCliOptions {
   force: boolean;
   scaling: boolean;
   quiet: boolean;
+  nativeThreads: string;
+}
+
+/**
+ * `--native-threads`: sets libtensorflow's pools before it loads (intra-op N,
+ * inter-op 1), or leaves TensorFlow's defaults with `default`.
+ */
+function applyNativeThreads(value: string): void {
+  if (value === 'default') return;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) {
+    throw new UsageError(`--native-threads must be an integer from 1 to 256 or 'default', got '${value}'.`);
+  }
+  const loaded = Object.keys(require.cache).some((k) => k.includes(`${path.sep}tfjs-node${path.sep}`));
+  if (loaded && process.env.TF_NUM_INTRAOP_THREADS !== value) {
+    throw new UsageError(`--native-threads ${value}: libtensorflow is already loaded in this process with other pools; run the command in a fresh process.`);
+  }
+  process.env.TF_NUM_INTRAOP_THREADS = value;
+  process.env.TF_NUM_INTEROP_THREADS = '1';
 }
 
 /** Checks an output directory before any work: writable, and empty unless --force. */
@@ -139,11 +157,11 @@ async function writeReport(dir: string, result: BenchResult): Promise<void> {
 }
 
 async function bench(o: BenchCliOptions): Promise<number> {
-  const { CONTENDERS } = await import('./bench/bench');
   const ops = parseOps(o.ops);
   const contenders = parseList('--backends', 'backend', o.backends, CONTENDERS);
   const sizes = parseList('--sizes', 'size', o.sizes, BENCH_SIZES);
   const out = o.out ?? path.join('bench-results', new Date().toISOString().replace(/[:.]/g, '-'));
+  applyNativeThreads(o.nativeThreads);
   prepareOutDir('--out', out, o.force);
   const { runBench } = await import('./bench/bench');
   const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'bench [{bar}] {value}/{total} {label}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
@@ -218,6 +236,7 @@ function program(): Command {
     .option('--out <dir>', 'directory for bench.json and the reports (default: bench-results/<date>)')
     .option('--force', 'write into a non-empty --out directory', false)
     .option('--no-scaling', 'skip the scaling sweeps')
+    .option('--native-threads <n>', "the native backend's intra-op threads (inter-op 1), or 'default' for TensorFlow's own pools", '1')
     .option('--quiet', 'no progress bar and no tables on stdout', false)
     .action(async (o: BenchCliOptions) => {
       p.setOptionValue('exitCode', await bench(o));

@@ -5,6 +5,16 @@
  */
 process.env.TF_CPP_MIN_LOG_LEVEL = process.env.TF_CPP_MIN_LOG_LEVEL ?? '2';
 
+/**
+ * The native thread pools as libtensorflow reads them when it loads
+ * (TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS; unset = TensorFlow's
+ * defaults). Changing the variables after this module loads has no effect.
+ */
+export const nativeThreadsAtLoad = {
+  intraOp: process.env.TF_NUM_INTRAOP_THREADS,
+  interOp: process.env.TF_NUM_INTEROP_THREADS,
+};
+
 import * as tf from '@tensorflow/tfjs-node';
 import '@tensorflow/tfjs-backend-wasm';
 

@@ -1,6 +1,7 @@
 import { avgPool } from '../../reference/AvgPool';
 import { avgPoolGrad } from '../../reference/AvgPoolGrad';
-import { maxPool } from '../../reference/MaxPool';
+import { maxPool, maxPoolArgmax } from '../../reference/MaxPool';
+import { pool2dInfo } from '../../reference/pool';
 import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { tensor } from '../../reference/tensor';
 import { maxPoolSpec } from '../../src/ops/maxPool';
@@ -24,6 +25,19 @@ describe('maxPool (notes, part 1d): R[i, j] = max_{a,b} I[s*i + a, s*j + b]', ()
   it('NaN in a window gives NaN (IEEE maximum); -Inf stays -Inf', () => {
     expect(maxPool(tensor([1, 2, 2, 1], [1, NaN, 3, 2]), 2, 2, 'valid').data[0]).toBeNaN();
     expect(maxPool(tensor([1, 2, 2, 1], [-Infinity, -Infinity, -Infinity, -Infinity]), 2, 2, 'valid').data[0]).toBe(-Infinity);
+  });
+
+  it('the value loop gives x[maxPoolArgmax] on every case, ties, NaN and signed zeros included', () => {
+    const rng = new Rng(11);
+    const specials = [NaN, 0, -0, Infinity, -Infinity, 1, 1];
+    for (const c of maxPoolSpec.cases(1)) {
+      const { filterSize, strides, pad } = c.params;
+      // sprinkle repeated values, NaN and signed zeros over the case's input
+      const data = c.inputs.x.data.map((v) => (rng.uniform(1)[0] < 0.2 ? specials[Math.floor(rng.uniform(1, 0, specials.length)[0])] : v));
+      const x = tensor(c.inputs.x.shape, data);
+      const arg = maxPoolArgmax(x, pool2dInfo('maxPool', x, filterSize, strides, pad));
+      expect(Array.from(maxPool(x, filterSize, strides, pad).data)).toEqual(Array.from(arg, (i) => x.data[i]));
+    }
   });
 });
 

@@ -110,6 +110,7 @@ describe('bench and report: bad input exits 2 before any measurement', () => {
     [['bench', '--sizes', 'huge'], /Unknown size 'huge' in --sizes\. Available: small, medium, large\./],
     [['bench', '--backends', 'gpu'], /Unknown backend 'gpu' in --backends\. Available: cpu, wasm, tensorflow, reference\./],
     [['bench', '--ops', 'conv3d'], /Unknown op 'conv3d' in --ops\. Available: /],
+    [['bench', '--native-threads', '0'], /--native-threads must be an integer from 1 to 256 or 'default', got '0'\./],
     [['bench', '--out', '/etc/hostname/results'], /--out \/etc\/hostname\/results: \/etc\/hostname is not a writable directory/],
     [['report'], /missing required argument 'results'/],
     [['report', '/nonexistent/bench.json'], /\/nonexistent\/bench\.json: cannot read it as JSON/],

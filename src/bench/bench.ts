@@ -17,7 +17,7 @@ import { backendRunner, Contender, measure, Runner, Timing } from './measure';
 import { logLogSlope } from './stats';
 
 export const BENCH_SCHEMA = 'tfjs-crosscheck/bench@1';
-export const CONTENDERS: readonly Contender[] = ['cpu', 'wasm', 'tensorflow', 'reference'];
+export { CONTENDERS } from '../backendIds';
 
 export interface BenchEntry extends Timing {
   op: string;

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { useBackend } from '../backends';
-import { tf } from '../tf';
+import { nativeThreadsAtLoad, tf } from '../tf';
 
 export interface Peak {
   theoreticalGflops: number;
@@ -65,7 +65,7 @@ export async function measuredPeak(): Promise<{ gflops: number; basis: string }>
       for (let i = 0; i < 3; i++) t = Math.min(t, timing());
       tf.dispose([a, b]);
       const gflops = flops / t / 1e9;
-      if (gflops > best.gflops) best = { gflops, basis: `${backend} matMul ${n}x${n}x${n} float32, read-back included, best of 3 (probed n = 64 ... 1024 on tensorflow and wasm)` };
+      if (gflops > best.gflops) best = { gflops, basis: `${backend} matMul ${n}x${n}x${n} float32, read-back included, best of 3 (probed n = 64 ... 1024 on tensorflow and wasm; native pools: ${nativeThreads()})` };
     }
   }
   return best;
@@ -82,7 +82,14 @@ export async function threadCounts(): Promise<Record<string, string>> {
   return {
     cpu: '1 (JavaScript)',
     wasm: wasmThreads ? 'multi-threaded build' : '1 (no multi-threading in Node)',
-    tensorflow: `TensorFlow's default inter/intra-op pools (${os.cpus().length} cores)`,
+    tensorflow: nativeThreads(),
     reference: '1 (JavaScript, float64)',
   };
+}
+
+/** The native backend's pools, as libtensorflow read them at load time. */
+export function nativeThreads(): string {
+  const { intraOp, interOp } = nativeThreadsAtLoad;
+  if (intraOp === undefined && interOp === undefined) return `TensorFlow's default inter/intra-op pools (${os.cpus().length} cores)`;
+  return `intra-op ${intraOp ?? 'default'}, inter-op ${interOp ?? 'default'} (TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS)`;
 }

@@ -5,19 +5,20 @@
  * Rules: the first call is timed and reported apart (kernel set-up, compilation);
  * then two warm-up calls; each sample batches enough calls to last >= 20 ms; the
  * read-back (dataSync) is inside the timed region, inputs are made before it and
- * outputs disposed inside it; GC runs between samples, never inside one; the
+ * outputs disposed inside it; a minor GC (young generation) runs between
+ * samples, never inside one; the
  * contenders take turns, in a rotating order, to spread drift; sampling stops when
  * every contender's 95% CI of the median is within 2% of it, or when the entry's
  * time budget ends (reported either way).
  */
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import type { BackendId } from '../backendIds';
+import type { BackendId, Contender } from '../backendIds';
 import { useBackend } from '../backends';
 import { tf } from '../tf';
 import { median, medianCI, relHalfWidth } from './stats';
 
-export type Contender = BackendId | 'reference';
+export type { Contender };
 
 /** What a contender runs: `run` is one call, read-back included. */
 export interface Runner {
@@ -47,14 +48,18 @@ const MIN_SAMPLES = 6;
 const MAX_SAMPLES = 60;
 const TARGET = 0.02;
 
-let gcFn: (() => void) | undefined;
-/** The V8 GC, exposed at run time (no --expose-gc flag needed). */
-export function collectGarbage(): void {
+let gcFn: ((o?: { type: 'major' | 'minor' }) => void) | undefined;
+/**
+ * The V8 GC, exposed at run time (no --expose-gc flag needed). `major` (the
+ * default) collects the whole heap, for leak measurements; `minor` empties only
+ * the young generation.
+ */
+export function collectGarbage(type: 'major' | 'minor' = 'major'): void {
   if (!gcFn) {
     v8.setFlagsFromString('--expose_gc');
-    gcFn = vm.runInNewContext('gc') as () => void;
+    gcFn = vm.runInNewContext('gc') as typeof gcFn;
   }
-  gcFn();
+  gcFn!({ type });
 }
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -109,7 +114,10 @@ export async function measure(runners: readonly Runner[], budgetMs: number): Pro
       const t = state.get(r)!;
       if (t.converged || t.samplesMs.length >= MAX_SAMPLES) continue;
       await useBackendOf(r);
-      collectGarbage();
+      // NOTE: a minor GC, not a full one: a full collection between samples drops
+      // V8's inline-cache feedback, and TF.js calls then ran 1.5-2.6x slower with a
+      // 15-25% spread (cpu multiHeadAttention 3.06 ms against 1.19 ms).
+      collectGarbage('minor');
       const total = timeCalls(() => r.run(), t.reps);
       t.samplesMs.push(total / t.reps);
       // NOTE: calibration under load can leave samples short; keep every later one >= MIN_SAMPLE_MS / 2.
