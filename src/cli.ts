@@ -9,15 +9,15 @@ import * as cliProgress from 'cli-progress';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BenchResult } from './bench/bench';
+import { CHECK_SCHEMA, readResultFile } from './baseline';
 import { assertWritable, writeAtomic, writeJson } from './io';
 import { BENCH_SIZES } from './ops/types';
 import { OPS, opIds, parseOps } from './ops';
 import { runIsolated } from './isolated';
-import { supportTable } from './results';
+import { KernelOverride, describeOverrides, supportTable } from './results';
 import { describeFailure, fingerprintTable, summaryTable } from './summary';
 import { UsageError, parseList } from './usage';
 
-export const CHECK_SCHEMA = 'tfjs-crosscheck/check@1';
 
 interface CheckOptions {
   ops: string;
@@ -29,7 +29,20 @@ interface CheckOptions {
   maxFailures: string;
   quiet: boolean;
   fuzz?: string;
+  register: string[];
 }
+
+/** Repeatable `--register MODULE`. */
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** `--register` modules: checked (loaded, registering something) in this process before any work. */
+async function loadOverrides(modules: readonly string[]): Promise<KernelOverride[]> {
+  if (modules.length === 0) return [];
+  const { registerModules } = await import('./register');
+  return registerModules(modules);
+}
+
+const registerFlags = (modules: readonly string[]) => modules.map((m) => ` --register '${m}'`).join('');
 
 function parseSeed(s: string): number {
   if (!/^\d+$/.test(s) || Number(s) > 0xffffffff) {
@@ -50,13 +63,15 @@ async function check(o: CheckOptions): Promise<number> {
   const maxFailures = parseCount('--max-failures', o.maxFailures);
   const fuzzRuns = o.fuzz === undefined ? 0 : parseCount('--fuzz', o.fuzz);
   if (o.json) assertWritable('--json', o.json, o.force);
+  const overrides = await loadOverrides(o.register);
 
   const started = Date.now();
   let done = 0;
   const progress = !o.quiet && process.stderr.isTTY;
   const run = await runIsolated({
-    ops, backends, seed, caseId: o.case,
-    onResult: () => {
+    ops, backends, seed, caseId: o.case, register: o.register,
+    onResult: (r) => {
+      r.replay += registerFlags(o.register);
       done++;
       if (progress && done % 50 === 0) process.stderr.write(`\r${done} checks run...`);
     },
@@ -67,6 +82,7 @@ async function check(o: CheckOptions): Promise<number> {
   const support = supportTable(kernels, backends, run.kernels);
 
   console.log(`tfjs ${env?.tfjs['tfjs-core'] ?? '?'}, native TensorFlow ${env?.tensorflow ?? 'not loaded'}, seed ${seed}, ${records.length} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (overrides.length > 0) console.log(`Kernels overridden by --register:\n${describeOverrides(overrides).map((l) => `  ${l}`).join('\n')}`);
   console.log(summaryTable(records));
   if (Object.keys(fingerprints).length > 0) {
     console.log('\nBehavioural fingerprints (probed; the reference: first maximum on ties, NaN propagates):');
@@ -79,21 +95,21 @@ async function check(o: CheckOptions): Promise<number> {
   if (bad.length + xfail.length > maxFailures) {
     console.log(`\n... ${bad.length + xfail.length - maxFailures} more failures${o.json ? ` in ${o.json}` : ' (use --json FILE to keep them all)'}`);
   }
-  const fuzz = fuzzRuns > 0 ? await runFuzz(ops, backends, fuzzRuns, seed) : [];
+  const fuzz = fuzzRuns > 0 ? await runFuzz(ops, backends, fuzzRuns, seed, o.register) : [];
   if (o.json) {
-    writeJson(o.json, { schema: CHECK_SCHEMA, kind: 'check', env, args: { ops: ops.map((x) => x.id), backends, seed, case: o.case ?? null, fuzz: fuzzRuns }, supportMatrix: support, fingerprints, crashes, fuzz, results: records });
+    writeJson(o.json, { schema: CHECK_SCHEMA, kind: 'check', env, args: { ops: ops.map((x) => x.id), backends, seed, case: o.case ?? null, fuzz: fuzzRuns }, overrides, supportMatrix: support, fingerprints, crashes, fuzz, results: records });
     console.log(`\nwrote ${records.length} results to ${o.json}`);
   }
   return bad.length > 0 || fuzz.some((f) => f.failed) ? 1 : 0;
 }
 
 /** `--fuzz N`: N fast-check cases per op on the chosen backends (in this process), a table, and each shrunk failure. */
-async function runFuzz(ops: ReturnType<typeof parseOps>, backends: BackendId[], runs: number, seed: number) {
+async function runFuzz(ops: ReturnType<typeof parseOps>, backends: BackendId[], runs: number, seed: number, register: readonly string[]) {
   const { fuzzOp } = await import('./fuzz');
   const results = [];
   for (const op of ops) {
     const r = await fuzzOp(op, backends, runs, seed);
-    if (r) results.push(r);
+    if (r) results.push({ ...r, replay: r.replay + registerFlags(register) });
   }
   console.log(`\nFuzzing (fast-check, ${runs} cases per op, seed ${seed}, on ${backends.join(', ')}):`);
   for (const r of results) {
@@ -115,6 +131,7 @@ interface BenchCliOptions {
   scaling: boolean;
   quiet: boolean;
   nativeThreads: string;
+  register: string[];
 }
 
 /**
@@ -163,11 +180,12 @@ async function bench(o: BenchCliOptions): Promise<number> {
   const out = o.out ?? path.join('bench-results', new Date().toISOString().replace(/[:.]/g, '-'));
   applyNativeThreads(o.nativeThreads);
   prepareOutDir('--out', out, o.force);
+  const overrides = await loadOverrides(o.register);
   const { runBench } = await import('./bench/bench');
   const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'bench [{bar}] {value}/{total} {label}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   const started = Date.now();
   const result = await runBench({
-    ops, contenders, sizes, scaling: o.scaling,
+    ops, contenders, sizes, scaling: o.scaling, overrides,
     onProgress: (done, total, label) => {
       if (!bar) return;
       if (done === 0) bar.start(total, 0, { label });
@@ -186,7 +204,7 @@ async function bench(o: BenchCliOptions): Promise<number> {
 
 async function report(files: string[], o: { out?: string; force: boolean }): Promise<number> {
   if (files.length === 0) throw new UsageError('report needs at least one bench result file (bench.json).');
-  const results = files.map((f) => readResult(f));
+  const results = files.map((f) => readResultFile(f, 'report', ['bench']).doc as BenchResult);
   for (const [i, r] of results.entries()) {
     const dir = o.out ? (results.length > 1 ? path.join(o.out, path.basename(files[i], '.json')) : o.out) : path.dirname(files[i]);
     if (o.out) prepareOutDir('--out', dir, o.force);
@@ -196,17 +214,48 @@ async function report(files: string[], o: { out?: string; force: boolean }): Pro
   return 0;
 }
 
-function readResult(file: string): BenchResult {
-  let doc: { schema?: string };
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${file}: cannot read it as JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`);
+interface CompareCliOptions {
+  threshold: string;
+  driftFactor: string;
+  alpha: string;
+  markdown?: string;
+  junit?: string;
+  force: boolean;
+}
+
+/** A number strictly inside (lo, hi), or a UsageError naming the flag. */
+function parseFraction(flag: string, s: string, lo: number, hi: number, what: string): number {
+  const x = Number(s);
+  if (s.trim() === '' || !Number.isFinite(x) || x <= lo || x >= hi) throw new UsageError(`${flag} must be ${what}, got '${s}'.`);
+  return x;
+}
+
+async function compare(baseline: string, current: string, o: CompareCliOptions): Promise<number> {
+  const options = {
+    threshold: parseFraction('--threshold', o.threshold, 0, 1, 'a fraction in (0, 1), e.g. 0.05 for 5%'),
+    driftFactor: parseFraction('--drift-factor', o.driftFactor, 1, Infinity, 'a number greater than 1, e.g. 4'),
+    alpha: parseFraction('--alpha', o.alpha, 0, 1, 'a probability in (0, 1), e.g. 0.05'),
+  };
+  if (o.markdown) assertWritable('--markdown', o.markdown, o.force);
+  if (o.junit) assertWritable('--junit', o.junit, o.force);
+  const { readResults } = await import('./baseline');
+  const base = readResults(baseline, 'baseline');
+  const cur = readResults(current, 'current');
+  const common = base.filter((b) => cur.some((c) => c.kind === b.kind));
+  if (common.length === 0) {
+    throw new UsageError(`baseline ${baseline} holds ${base.map((b) => `${b.kind} results`).join(' and ')} but current ${current} holds ${cur.map((c) => `${c.kind} results`).join(' and ')}: nothing to compare. Give two check results, two bench results, or two directories with check.json and/or bench.json.`);
   }
-  if (doc.schema !== 'tfjs-crosscheck/bench@1') {
-    throw new UsageError(`${file}: schema ${JSON.stringify(doc.schema)} is not a bench result; accepted: "tfjs-crosscheck/bench@1" (written by crosscheck bench).`);
-  }
-  return doc as unknown as BenchResult;
+  const { compareRuns, compareText, compareMarkdown, compareJUnit } = await import('./regress');
+  const report = compareRuns(base, cur, options);
+  const Table = (await import('cli-table3')).default;
+  console.log(compareText(report, (head, rows) => {
+    const t = new Table({ head, style: { head: [], border: [] } });
+    t.push(...rows);
+    return t.toString();
+  }));
+  if (o.markdown) writeAtomic(o.markdown, compareMarkdown(report));
+  if (o.junit) writeAtomic(o.junit, compareJUnit(report));
+  return report.regressions > 0 ? 1 : 0;
 }
 
 function program(): Command {
@@ -225,6 +274,7 @@ function program(): Command {
     .addOption(new Option('--max-failures <n>', 'failures printed in detail').default('20'))
     .option('--quiet', 'no progress output', false)
     .option('--fuzz <n>', 'also run n property-based (fast-check) cases per op, shrinking any failure')
+    .option('--register <module>', 'load a .js/.cjs/.mjs module and call its register(tf) before the run (repeatable)', collect, [])
     .action(async (o: CheckOptions) => {
       p.setOptionValue('exitCode', await check(o));
     });
@@ -236,10 +286,24 @@ function program(): Command {
     .option('--out <dir>', 'directory for bench.json and the reports (default: bench-results/<date>)')
     .option('--force', 'write into a non-empty --out directory', false)
     .option('--no-scaling', 'skip the scaling sweeps')
+    .option('--register <module>', 'load a .js/.cjs/.mjs module and call its register(tf) before the run (repeatable)', collect, [])
     .option('--native-threads <n>', "the native backend's intra-op threads (inter-op 1), or 'default' for TensorFlow's own pools", '1')
     .option('--quiet', 'no progress bar and no tables on stdout', false)
     .action(async (o: BenchCliOptions) => {
       p.setOptionValue('exitCode', await bench(o));
+    });
+  p.command('compare')
+    .description('hold CURRENT against BASELINE (check and/or bench results, or directories holding check.json and bench.json); exit 1 on a regression')
+    .argument('<baseline>', 'baseline result file or directory')
+    .argument('<current>', 'current result file or directory')
+    .option('--threshold <fraction>', 'speed: smallest change of the median that counts, in (0, 1)', '0.05')
+    .option('--drift-factor <x>', 'numerics: growth of err/bound that counts as accuracy drift, > 1', '4')
+    .option('--alpha <p>', 'speed: family-wise error rate of the Holm-adjusted tests, in (0, 1)', '0.05')
+    .option('--markdown <file>', 'also write the report as Markdown (for CI summaries)')
+    .option('--junit <file>', 'also write JUnit XML (one test case per entry; regressions fail)')
+    .option('--force', 'overwrite --markdown / --junit files that exist', false)
+    .action(async (baseline: string, current: string, o: CompareCliOptions) => {
+      p.setOptionValue('exitCode', await compare(baseline, current, o));
     });
   p.command('report')
     .description('render bench results as Markdown and self-contained HTML')

@@ -31,6 +31,8 @@ export interface IsolatedOptions {
   backends: readonly BackendId[];
   seed: number;
   caseId?: string;
+  /** `--register` modules, loaded by every worker before its backend starts. */
+  register?: readonly string[];
   onResult?: (r: ResultRecord) => void;
 }
 
@@ -99,7 +101,7 @@ async function runBackend(opts: IsolatedOptions, backend: BackendId, flat: [AnyO
   let probe = true;
   for (;;) {
     const outcome = await runWorker(
-      { ops: opts.ops.map((o) => o.id), backend, seed: opts.seed, caseId: opts.caseId, skip, probe },
+      { ops: opts.ops.map((o) => o.id), backend, seed: opts.seed, caseId: opts.caseId, skip, probe, register: [...(opts.register ?? [])] },
       (kind, body) => {
         if (kind === 'R') {
           const r = decode<ResultRecord>(body);

@@ -77,3 +77,18 @@ export function decode<T>(s: string): T {
   return JSON.parse(s, (_k, x) => (typeof x === 'string' && x.startsWith('__num:') ? Number(x.slice(6)) : x)) as T;
 }
 
+
+/** What one `--register` module changed in the kernel registry (src/register.ts). */
+export interface KernelOverride {
+  /** The module as given on the command line. */
+  module: string;
+  /** `backend/KernelName` of every kernel the module added or replaced. */
+  kernels: string[];
+  /** `backend/KernelName` of every kernel it unregistered without a replacement. */
+  removed: string[];
+}
+
+/** One line per module, for the summaries. */
+export function describeOverrides(overrides: readonly KernelOverride[]): string[] {
+  return overrides.map((o) => `${o.module}: ${[...o.kernels, ...o.removed.map((k) => `${k} (removed)`)].join(', ')}`);
+}

@@ -13,6 +13,7 @@ import type { BackendId } from './backendIds';
 import { envBlock, kernelsOf, useBackend } from './backends';
 import { OPS } from './ops';
 import { encode } from './results';
+import { registerModules } from './register';
 import { probeFingerprints, runChecks } from './runner';
 
 export interface WorkerJob {
@@ -23,11 +24,14 @@ export interface WorkerJob {
   skip: number;
   /** Probe env, kernels and fingerprints (only the first worker of a backend). */
   probe: boolean;
+  /** `--register` modules (the parent has already checked that they load and register). */
+  register: string[];
 }
 
 async function main(job: WorkerJob): Promise<void> {
   const ops = job.ops.map((id) => OPS.find((o) => o.id === id)!);
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (job.register.length > 0) await registerModules(job.register);
   await useBackend(job.backend);
   if (job.probe) {
     out(`E ${encode(await envBlock())}`);

@@ -7,14 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { opIds } from '../../src/ops';
+import { BIN, ROOT, crosscheck } from '../helpers/cli';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'crosscheck.js');
 
-function crosscheck(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe('crosscheck check: bad usage exits 2 and says what is accepted', () => {
   it.each([

@@ -7,6 +7,7 @@ import type { Tensor } from '@tensorflow/tfjs-node';
 import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { Tensor64, tensor } from '../../reference/tensor';
 import { envBlock, EnvBlock, kernelsOf } from '../backends';
+import type { KernelOverride } from '../results';
 import { conv2dSpec } from '../ops/conv2d';
 import { selfAttentionSpec } from '../ops/attention';
 import { AnyOpSpec, BenchSize, OpCase } from '../ops/types';
@@ -16,7 +17,8 @@ import { measuredPeak, Peak, theoreticalPeak, threadCounts } from './machine';
 import { backendRunner, Contender, measure, Runner, Timing } from './measure';
 import { logLogSlope } from './stats';
 
-export const BENCH_SCHEMA = 'tfjs-crosscheck/bench@1';
+import { BENCH_SCHEMA } from '../baseline';
+export { BENCH_SCHEMA };
 export { CONTENDERS } from '../backendIds';
 
 export interface BenchEntry extends Timing {
@@ -50,6 +52,8 @@ export interface BenchResult {
   args: { ops: string[]; contenders: Contender[]; sizes: BenchSize[] };
   entries: BenchEntry[];
   scaling: ScalingFit[];
+  /** Kernels replaced by `--register` modules for this run. */
+  overrides: KernelOverride[];
 }
 
 export interface BenchOptions {
@@ -57,6 +61,7 @@ export interface BenchOptions {
   contenders: readonly Contender[];
   sizes: readonly BenchSize[];
   scaling: boolean;
+  overrides?: KernelOverride[];
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -197,6 +202,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     await work[i].go();
   }
   o.onProgress?.(work.length, work.length, 'done');
-  return { schema: BENCH_SCHEMA, kind: 'bench', env, threads, peak, args: { ops: o.ops.map((s) => s.id), contenders: [...o.contenders], sizes: [...o.sizes] }, entries, scaling };
+  return { schema: BENCH_SCHEMA, kind: 'bench', env, threads, peak, args: { ops: o.ops.map((s) => s.id), contenders: [...o.contenders], sizes: [...o.sizes] }, entries, scaling, overrides: o.overrides ?? [] };
 }
 

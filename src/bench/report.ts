@@ -6,6 +6,7 @@
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { BenchEntry, BenchResult, ScalingFit } from './bench';
+import { describeOverrides } from '../results';
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(digits)) : '-');
 
@@ -43,6 +44,7 @@ export function markdown(r: BenchResult): string {
   lines.push(`tfjs ${r.env.tfjs['tfjs-core']}, native TensorFlow ${r.env.tensorflow}, Node ${r.env.node}; ${r.env.cpu.model}, ${r.env.cpu.cores} cores; ${r.env.date}`, '');
   lines.push(`Peak: measured **${fmt(r.peak.measuredGflops)} GFLOP/s** (${r.peak.measuredBasis}); theoretical ${fmt(r.peak.theoreticalGflops)} GFLOP/s (${r.peak.theoreticalBasis}).`, '');
   lines.push(`Threads: ${Object.entries(r.threads).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, '');
+  if ((r.overrides ?? []).length > 0) lines.push(`Kernels overridden by --register: ${describeOverrides(r.overrides).join('; ')}.`, '');
   for (const size of r.args.sizes) {
     lines.push(`## ${size}`, '', '| op | check | case | contender | first call ms | median ms | 95% CI ms | GFLOP/s | % of peak | speed-up vs cpu | note |', '|---|---|---|---|---|---|---|---|---|---|---|');
     for (const e of r.entries.filter((x) => x.size === size)) {

@@ -1,0 +1,318 @@
+/**
+ * `crosscheck compare BASELINE CURRENT`: holds a run against a stored baseline.
+ *
+ * Numerics (check results), per op x case x backend x check:
+ * - a regression: pass -> fail/error/xfail, xfail -> fail/error (a new way of
+ *   failing), supported -> unsupported (lost coverage), and accuracy drift: a
+ *   pass whose errToBound grew by more than `driftFactor` (default 4x) while
+ *   still within the bound, counted only from DRIFT_FLOOR of the bound up;
+ * - listed, not a regression: fail -> pass (fixed), unsupported -> supported,
+ *   still failing, and entries present on one side only.
+ *
+ * Speed (bench results), per op x case x check x size x contender: the ratio of
+ * medians (current / baseline) with a percentile-bootstrap 95% interval, and a
+ * two-sided Mann-Whitney test on the raw samples, Holm-Bonferroni adjusted over
+ * all entries. `slower` needs both: an adjusted p <= alpha and a ratio beyond
+ * the practical threshold (default 5%), so that neither a tiny but consistent
+ * shift nor one noisy sample raises an alarm; `faster` likewise; else `~`.
+ */
+import type { BenchEntry, BenchResult } from './bench/bench';
+import { bootstrapRatioCI, holm, mannWhitneyGreater, median } from './bench/stats';
+import type { CheckFile, Loaded } from './baseline';
+import { describeOverrides, ResultRecord } from './results';
+
+export interface CompareOptions {
+  /** Practical threshold on the ratio of medians, in (0, 1). */
+  threshold: number;
+  /** errToBound growth factor that counts as accuracy drift (> 1). */
+  driftFactor: number;
+  /** Family-wise error rate of the speed tests. */
+  alpha: number;
+}
+
+export const DEFAULTS: CompareOptions = { threshold: 0.05, driftFactor: 4, alpha: 0.05 };
+
+/** Drift is not judged below this errToBound: a change from 1e-9 to 1e-8 of the bound is noise. */
+export const DRIFT_FLOOR = 0.05;
+
+export type NumericKind = 'regression' | 'fixed' | 'newly supported' | 'still failing';
+
+export interface NumericChange {
+  kind: NumericKind;
+  op: string;
+  case: string;
+  backend: string;
+  check: string;
+  from: string;
+  to: string;
+  /** What changed, in words, with the numbers. */
+  detail: string;
+  replay?: string;
+}
+
+export type SpeedVerdict = 'slower' | 'faster' | '~' | 'n/a';
+
+export interface SpeedRow {
+  op: string;
+  case: string;
+  check: string;
+  size: string;
+  contender: string;
+  baseMs: number;
+  curMs: number;
+  ratio: number;
+  ci95: [number, number];
+  p: number;
+  pAdjusted: number;
+  verdict: SpeedVerdict;
+  note?: string;
+}
+
+export interface CompareReport {
+  baseline: string[];
+  current: string[];
+  options: CompareOptions;
+  /** Env and override differences between the two sides. */
+  envDiffs: { field: string; baseline: string; current: string }[];
+  numerics?: { compared: number; changes: NumericChange[] };
+  speed?: { compared: number; rows: SpeedRow[] };
+  onlyInBaseline: string[];
+  onlyInCurrent: string[];
+  regressions: number;
+}
+
+const recordKey = (r: Pick<ResultRecord, 'op' | 'case' | 'backend' | 'check'>) => `${r.op} | ${r.case} | ${r.backend} | ${r.check}`;
+const entryKey = (e: Pick<BenchEntry, 'op' | 'case' | 'check' | 'size' | 'contender'>) => `${e.op} | ${e.case} | ${e.check} | ${e.size} | ${e.contender}`;
+
+const failing = (s: string) => s === 'fail' || s === 'error';
+const fmtE = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
+
+/** The numeric verdict of one record against its baseline, or undefined when nothing worth saying changed. */
+export function numericChange(base: ResultRecord, cur: ResultRecord, o: CompareOptions): NumericChange | undefined {
+  const at = { op: cur.op, case: cur.case, backend: cur.backend, check: cur.check, from: base.status, to: cur.status, replay: cur.replay };
+  const why = cur.message ? `: ${cur.message}` : '';
+  if (base.status === 'pass' && (failing(cur.status) || cur.status === 'xfail')) {
+    return { ...at, kind: 'regression', detail: `passed, now ${cur.status} (err/bound ${fmtE(cur.errToBound)}, ${cur.mismatches} of ${cur.elements} elements)${why}` };
+  }
+  if (base.status === 'xfail' && failing(cur.status)) {
+    return { ...at, kind: 'regression', detail: `a known discrepancy before, now a ${cur.status} that no known entry explains${why}` };
+  }
+  if (base.status !== 'unsupported' && cur.status === 'unsupported') {
+    return { ...at, kind: 'regression', detail: `was ${base.status}, now unsupported${why}` };
+  }
+  if (base.status === 'unsupported' && cur.status !== 'unsupported') {
+    return { ...at, kind: failing(cur.status) ? 'regression' : 'newly supported', detail: `unsupported before, now ${cur.status}${failing(cur.status) ? why : ''}` };
+  }
+  if (failing(base.status) && cur.status === 'pass') return { ...at, kind: 'fixed', detail: `was ${base.status}, now passes (err/bound ${fmtE(cur.errToBound)})` };
+  if (failing(base.status) && failing(cur.status)) return { ...at, kind: 'still failing', detail: `${base.status} in both runs${why}` };
+  if (base.status === 'pass' && cur.status === 'pass') {
+    const b = base.errToBound;
+    const c = cur.errToBound;
+    if (Number.isFinite(b) && Number.isFinite(c) && c >= DRIFT_FLOOR && c > o.driftFactor * b) {
+      return { ...at, kind: 'regression', detail: `accuracy drift: err/bound ${fmtE(b)} -> ${fmtE(c)} (${b > 0 ? `${(c / b).toFixed(1)}x` : 'from 0'}, over the ${o.driftFactor}x limit; still within the bound)` };
+    }
+  }
+  return undefined;
+}
+
+export function compareChecks(base: CheckFile, cur: CheckFile, o: CompareOptions): { compared: number; changes: NumericChange[]; onlyInBaseline: string[]; onlyInCurrent: string[] } {
+  const b = new Map(base.results.map((r) => [recordKey(r), r]));
+  const c = new Map(cur.results.map((r) => [recordKey(r), r]));
+  const changes: NumericChange[] = [];
+  let compared = 0;
+  for (const [k, r] of c) {
+    const old = b.get(k);
+    if (!old) continue;
+    compared++;
+    const ch = numericChange(old, r, o);
+    if (ch) changes.push(ch);
+  }
+  return {
+    compared,
+    changes,
+    onlyInBaseline: [...b.keys()].filter((k) => !c.has(k)).map((k) => `check: ${k}`),
+    onlyInCurrent: [...c.keys()].filter((k) => !b.has(k)).map((k) => `check: ${k}`),
+  };
+}
+
+export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOptions): { compared: number; rows: SpeedRow[]; onlyInBaseline: string[]; onlyInCurrent: string[] } {
+  const b = new Map(base.entries.map((e) => [entryKey(e), e]));
+  const c = new Map(cur.entries.map((e) => [entryKey(e), e]));
+  const rows: SpeedRow[] = [];
+  for (const [k, e] of c) {
+    const old = b.get(k);
+    if (!old) continue;
+    const row: SpeedRow = {
+      op: e.op, case: e.case, check: e.check, size: e.size, contender: e.contender,
+      baseMs: old.medianMs, curMs: e.medianMs, ratio: NaN, ci95: [NaN, NaN], p: NaN, pAdjusted: NaN, verdict: 'n/a',
+    };
+    if (old.error || e.error || old.samplesMs.length === 0 || e.samplesMs.length === 0) {
+      row.note = old.error && e.error ? 'not measured in either run' : old.error ? `newly measured (baseline: ${old.error})` : `not measured now: ${e.error ?? 'no samples'}`;
+    } else {
+      row.ratio = median(e.samplesMs) / median(old.samplesMs);
+      row.ci95 = bootstrapRatioCI(old.samplesMs, e.samplesMs);
+      row.p = Math.min(1, 2 * Math.min(mannWhitneyGreater(old.samplesMs, e.samplesMs), mannWhitneyGreater(e.samplesMs, old.samplesMs)));
+    }
+    rows.push(row);
+  }
+  const tested = rows.filter((r) => Number.isFinite(r.p));
+  holm(tested.map((r) => r.p)).forEach((p, i) => {
+    const r = tested[i];
+    r.pAdjusted = p;
+    const significant = p <= o.alpha;
+    r.verdict = significant && r.ratio > 1 + o.threshold ? 'slower' : significant && r.ratio < 1 / (1 + o.threshold) ? 'faster' : '~';
+  });
+  // a contender that was measured and now is not (its kernel went away) is a regression too
+  for (const r of rows) if (r.verdict === 'n/a' && r.note?.startsWith('not measured now')) r.verdict = 'slower';
+  return {
+    compared: tested.length,
+    rows,
+    onlyInBaseline: [...b.keys()].filter((k) => !c.has(k)).map((k) => `bench: ${k}`),
+    onlyInCurrent: [...c.keys()].filter((k) => !b.has(k)).map((k) => `bench: ${k}`),
+  };
+}
+
+function envDiffs(base: Loaded, cur: Loaded): CompareReport['envDiffs'] {
+  const flat = (l: Loaded): Record<string, string> => {
+    const env = l.doc.env as unknown as Record<string, unknown> | undefined;
+    const out: Record<string, string> = {};
+    const walk = (prefix: string, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+      else out[prefix] = JSON.stringify(v);
+    };
+    walk('', env ?? {});
+    delete out.date;
+    out['kernels overridden (--register)'] = describeOverrides(l.doc.overrides ?? []).join('; ') || 'none';
+    if (l.kind === 'bench') out.threads = JSON.stringify(l.doc.threads);
+    return out;
+  };
+  const b = flat(base);
+  const c = flat(cur);
+  return [...new Set([...Object.keys(b), ...Object.keys(c)])]
+    .filter((k) => b[k] !== c[k])
+    .map((k) => ({ field: `${base.kind} ${k}`, baseline: b[k] ?? '(absent)', current: c[k] ?? '(absent)' }));
+}
+
+/** Compares every kind (check, bench) present on both sides. */
+export function compareRuns(base: readonly Loaded[], cur: readonly Loaded[], o: CompareOptions): CompareReport {
+  const report: CompareReport = {
+    baseline: base.map((l) => l.file), current: cur.map((l) => l.file), options: o,
+    envDiffs: [], onlyInBaseline: [], onlyInCurrent: [], regressions: 0,
+  };
+  for (const kind of ['check', 'bench'] as const) {
+    const b = base.find((l) => l.kind === kind);
+    const c = cur.find((l) => l.kind === kind);
+    if (!b || !c) continue;
+    report.envDiffs.push(...envDiffs(b, c));
+    if (b.kind === 'check' && c.kind === 'check') {
+      const r = compareChecks(b.doc, c.doc, o);
+      report.numerics = { compared: r.compared, changes: r.changes };
+      report.onlyInBaseline.push(...r.onlyInBaseline);
+      report.onlyInCurrent.push(...r.onlyInCurrent);
+    } else if (b.kind === 'bench' && c.kind === 'bench') {
+      const r = compareBenches(b.doc, c.doc, o);
+      report.speed = { compared: r.compared, rows: r.rows };
+      report.onlyInBaseline.push(...r.onlyInBaseline);
+      report.onlyInCurrent.push(...r.onlyInCurrent);
+    }
+  }
+  report.regressions = (report.numerics?.changes.filter((c) => c.kind === 'regression').length ?? 0) + (report.speed?.rows.filter((r) => r.verdict === 'slower').length ?? 0);
+  return report;
+}
+
+const pct = (r: number) => (Number.isFinite(r) ? `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%` : '—');
+const ms = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '—');
+const pv = (p: number) => (Number.isFinite(p) ? (p < 1e-4 ? p.toExponential(1) : p.toFixed(4)) : '—');
+const speedName = (r: SpeedRow) => `${r.op} ${r.check} ${r.size} on ${r.contender}`;
+
+/** The verdict in one line. */
+export function headline(r: CompareReport): string {
+  const parts: string[] = [];
+  if (r.numerics) {
+    const n = (k: NumericKind) => r.numerics!.changes.filter((c) => c.kind === k).length;
+    parts.push(`numerics: ${r.numerics.compared} checks compared, ${n('regression')} regressed, ${n('fixed')} fixed, ${n('still failing')} still failing, ${n('newly supported')} newly supported`);
+  }
+  if (r.speed) {
+    const n = (v: SpeedVerdict) => r.speed!.rows.filter((x) => x.verdict === v).length;
+    parts.push(`speed: ${r.speed.compared} entries compared, ${n('slower')} slower, ${n('faster')} faster, ${n('~')} no significant change (threshold ${(r.options.threshold * 100).toFixed(1)}%, Holm-adjusted alpha ${r.options.alpha})`);
+  }
+  return `${r.regressions > 0 ? `REGRESSION: ${r.regressions} found` : 'no regression'}; ${parts.join('; ')}`;
+}
+
+/** Markdown for CI summaries (GitHub's job summary, a PR comment). */
+export function compareMarkdown(r: CompareReport): string {
+  const lines = ['# crosscheck compare', '', `Baseline: ${r.baseline.map((f) => `\`${f}\``).join(', ')}; current: ${r.current.map((f) => `\`${f}\``).join(', ')}.`, '', `**${headline(r)}**`, ''];
+  if (r.envDiffs.length > 0) {
+    lines.push('## What differs between the runs', '', '| field | baseline | current |', '|---|---|---|');
+    for (const d of r.envDiffs) lines.push(`| ${d.field} | ${d.baseline} | ${d.current} |`);
+    lines.push('');
+  }
+  if (r.numerics) {
+    const shown = r.numerics.changes;
+    lines.push('## Numerics', '');
+    if (shown.length === 0) lines.push('No change in any status, and no accuracy drift.', '');
+    else {
+      lines.push('| verdict | op | case | backend | check | before | now | detail |', '|---|---|---|---|---|---|---|---|');
+      for (const c of shown) lines.push(`| ${c.kind} | ${c.op} | \`${c.case}\` | ${c.backend} | ${c.check} | ${c.from} | ${c.to} | ${c.detail.replace(/\|/g, '\\|')} |`);
+      lines.push('');
+    }
+  }
+  if (r.speed) {
+    lines.push('## Speed', '', '| verdict | op | check | size | contender | baseline ms | current ms | change | 95% CI of the ratio | p (Holm) |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const x of r.speed.rows) {
+      lines.push(`| ${x.verdict} | ${x.op} | ${x.check} | ${x.size} | ${x.contender} | ${ms(x.baseMs)} | ${ms(x.curMs)} | ${pct(x.ratio)} | ${Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}–${x.ci95[1].toFixed(3)}` : x.note ?? '—'} | ${pv(x.pAdjusted)} |`);
+    }
+    lines.push('');
+  }
+  for (const [title, list] of [['Only in the baseline', r.onlyInBaseline], ['Only in the current run', r.onlyInCurrent]] as const) {
+    if (list.length === 0) continue;
+    lines.push(`## ${title} (${list.length})`, '');
+    for (const k of list.slice(0, 50)) lines.push(`- ${k}`);
+    if (list.length > 50) lines.push(`- ... ${list.length - 50} more`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * JUnit XML: one test case per op x backend x check (numerics) and one per
+ * bench entry (speed); a regression is a <failure> with the evidence.
+ */
+export function compareJUnit(r: CompareReport): string {
+  const suites: string[] = [];
+  if (r.numerics) {
+    const groups = new Map<string, NumericChange[]>();
+    for (const c of r.numerics.changes) if (c.kind === 'regression') (groups.get(`${c.op} ${c.check} on ${c.backend}`) ?? groups.set(`${c.op} ${c.check} on ${c.backend}`, []).get(`${c.op} ${c.check} on ${c.backend}`)!).push(c);
+    const cases = [...groups].map(([name, cs]) => `    <testcase classname="crosscheck.numerics" name="${xml(name)}"><failure message="${xml(`${cs.length} case(s) regressed`)}">${xml(cs.map((c) => `${c.case}: ${c.detail}${c.replay ? `\n  replay: ${c.replay}` : ''}`).join('\n'))}</failure></testcase>`);
+    cases.push(`    <testcase classname="crosscheck.numerics" name="${xml(`${r.numerics.compared} checks compared`)}"/>`);
+    suites.push(`  <testsuite name="numerics" tests="${cases.length}" failures="${groups.size}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  if (r.speed) {
+    const cases = r.speed.rows.map((x) => {
+      const name = xml(`${speedName(x)} [${x.case}]`);
+      if (x.verdict !== 'slower') return `    <testcase classname="crosscheck.speed" name="${name}"/>`;
+      return `    <testcase classname="crosscheck.speed" name="${name}"><failure message="${xml(`slower: ${pct(x.ratio)}`)}">${xml(x.note ?? `median ${ms(x.baseMs)} ms -> ${ms(x.curMs)} ms (${pct(x.ratio)}), 95% CI of the ratio ${x.ci95.map((v) => v.toFixed(3)).join('-')}, Holm-adjusted p ${pv(x.pAdjusted)}`)}</failure></testcase>`;
+    });
+    suites.push(`  <testsuite name="speed" tests="${cases.length}" failures="${r.speed.rows.filter((x) => x.verdict === 'slower').length}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="crosscheck compare" failures="${r.regressions}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** The terminal report: the headline, differences, then only what changed. */
+export function compareText(r: CompareReport, table: (head: string[], rows: string[][]) => string): string {
+  const out: string[] = [];
+  if (r.envDiffs.length > 0) out.push('What differs between the runs:', table(['field', 'baseline', 'current'], r.envDiffs.map((d) => [d.field, d.baseline, d.current])));
+  if (r.numerics && r.numerics.changes.length > 0) {
+    out.push('Numerics:', table(['verdict', 'op', 'case', 'backend', 'check', 'before -> now'], r.numerics.changes.slice(0, 40).map((c) => [c.kind, c.op, c.case, c.backend, c.check, `${c.from} -> ${c.to}`])));
+    for (const c of r.numerics.changes.filter((x) => x.kind === 'regression').slice(0, 10)) out.push(`  ${c.op} ${c.check} on ${c.backend}, ${c.case}: ${c.detail}${c.replay ? `\n    replay: ${c.replay}` : ''}`);
+    if (r.numerics.changes.length > 40) out.push(`  ... ${r.numerics.changes.length - 40} more (--markdown FILE lists them all)`);
+  }
+  if (r.speed) {
+    out.push('Speed:', table(['verdict', 'op', 'check', 'size', 'contender', 'base ms', 'now ms', 'change', '95% CI', 'p (Holm)'], r.speed.rows.map((x) => [x.verdict, x.op, x.check, x.size, x.contender, ms(x.baseMs), ms(x.curMs), pct(x.ratio), Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}-${x.ci95[1].toFixed(3)}` : x.note ?? '', pv(x.pAdjusted)])));
+  }
+  if (r.onlyInBaseline.length + r.onlyInCurrent.length > 0) out.push(`Entries on one side only: ${r.onlyInBaseline.length} only in the baseline, ${r.onlyInCurrent.length} only in the current run${r.onlyInBaseline.length + r.onlyInCurrent.length <= 10 ? `:\n${[...r.onlyInBaseline.map((k) => `  baseline only: ${k}`), ...r.onlyInCurrent.map((k) => `  current only: ${k}`)].join('\n')}` : ' (--markdown FILE lists them)'}.`);
+  out.push(headline(r));
+  return out.join('\n');
+}
