@@ -9,12 +9,14 @@ import * as cliProgress from 'cli-progress';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BenchResult } from './bench/bench';
+import type { BenchJob } from './bench/worker';
+import { lastWords, runNodeScript } from './children';
 import { CHECK_SCHEMA, readResultFile } from './baseline';
 import { assertWritable, writeAtomic, writeJson } from './io';
 import { BENCH_SIZES } from './ops/types';
 import { OPS, opIds, parseOps } from './ops';
 import { runIsolated } from './isolated';
-import { KernelOverride, describeOverrides, supportTable } from './results';
+import { KernelOverride, decode, describeOverrides, supportTable } from './results';
 import { describeFailure, fingerprintTable, summaryTable } from './summary';
 import { UsageError, parseList } from './usage';
 
@@ -132,7 +134,11 @@ interface BenchCliOptions {
   quiet: boolean;
   nativeThreads: string;
   register: string[];
+  processes: string;
 }
+
+/** The compiled bench process; spec/ runs after `npm run build`. */
+const BENCH_WORKER = __filename.endsWith('.js') ? path.join(__dirname, 'bench', 'worker.js') : path.resolve(__dirname, '..', 'dist', 'src', 'bench', 'worker.js');
 
 /**
  * `--native-threads`: sets libtensorflow's pools before it loads (intra-op N,
@@ -173,6 +179,25 @@ async function writeReport(dir: string, result: BenchResult): Promise<void> {
   writeAtomic(path.join(dir, 'report.html'), await html(result));
 }
 
+/**
+ * Runs `processes` bench processes one after another, never two at once (they
+ * would share the two cores), and returns their results in order.
+ */
+async function benchProcesses(job: BenchJob, processes: number, onProgress: (done: number, total: number, label: string) => void): Promise<BenchResult[]> {
+  const runs: BenchResult[] = [];
+  for (let k = 0; k < processes; k++) {
+    let result: BenchResult | undefined;
+    const outcome = await runNodeScript(BENCH_WORKER, [JSON.stringify(job)], (line) => {
+      if (line.startsWith('R ')) result = decode<BenchResult>(line.slice(2));
+      const m = /^P (\d+) (\d+) (.*)$/.exec(line);
+      if (m) onProgress(k * Number(m[2]) + Number(m[1]), Number(m[2]) * processes, `${m[3]} (process ${k + 1} of ${processes})`);
+    });
+    if (!result || outcome.code !== 0) throw new Error(`bench process ${k + 1} of ${processes} failed (${outcome.signal ?? `exit code ${outcome.code}`}): ${lastWords(outcome.stderr)}`);
+    runs.push(result);
+  }
+  return runs;
+}
+
 async function bench(o: BenchCliOptions): Promise<number> {
   const ops = parseOps(o.ops);
   const contenders = parseList('--backends', 'backend', o.backends, CONTENDERS);
@@ -180,19 +205,20 @@ async function bench(o: BenchCliOptions): Promise<number> {
   const out = o.out ?? path.join('bench-results', new Date().toISOString().replace(/[:.]/g, '-'));
   applyNativeThreads(o.nativeThreads);
   prepareOutDir('--out', out, o.force);
-  const overrides = await loadOverrides(o.register);
-  const { runBench } = await import('./bench/bench');
+  const processes = parseCount('--processes', o.processes);
+  if (processes < 1 || processes > 20) throw new UsageError(`--processes must be an integer from 1 to 20, got '${o.processes}'.`);
+  await loadOverrides(o.register);
   const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'bench [{bar}] {value}/{total} {label}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   const started = Date.now();
-  const result = await runBench({
-    ops, contenders, sizes, scaling: o.scaling, overrides,
-    onProgress: (done, total, label) => {
-      if (!bar) return;
-      if (done === 0) bar.start(total, 0, { label });
-      bar.update(done, { label });
-      if (done === total) bar.stop();
-    },
+  const job: BenchJob = { ops: ops.map((x) => x.id), contenders: [...contenders], sizes: [...sizes], scaling: o.scaling, register: o.register, budgetScale: 1 / processes };
+  const runs = await benchProcesses(job, processes, (done, total, label) => {
+    if (!bar) return;
+    if (done === 0) bar.start(total, 0, { label });
+    bar.update(done, { label });
   });
+  bar?.stop();
+  const { mergeProcesses } = await import('./bench/merge');
+  const result = mergeProcesses(runs);
   fs.mkdirSync(out, { recursive: true });
   writeJson(path.join(out, 'bench.json'), result);
   await writeReport(out, result);
@@ -221,6 +247,7 @@ interface CompareCliOptions {
   markdown?: string;
   junit?: string;
   force: boolean;
+  normalise: boolean;
 }
 
 /** A number strictly inside (lo, hi), or a UsageError naming the flag. */
@@ -235,6 +262,7 @@ async function compare(baseline: string, current: string, o: CompareCliOptions):
     threshold: parseFraction('--threshold', o.threshold, 0, 1, 'a fraction in (0, 1), e.g. 0.05 for 5%'),
     driftFactor: parseFraction('--drift-factor', o.driftFactor, 1, Infinity, 'a number greater than 1, e.g. 4'),
     alpha: parseFraction('--alpha', o.alpha, 0, 1, 'a probability in (0, 1), e.g. 0.05'),
+    normalise: o.normalise,
   };
   if (o.markdown) assertWritable('--markdown', o.markdown, o.force);
   if (o.junit) assertWritable('--junit', o.junit, o.force);
@@ -287,6 +315,7 @@ function program(): Command {
     .option('--force', 'write into a non-empty --out directory', false)
     .option('--no-scaling', 'skip the scaling sweeps')
     .option('--register <module>', 'load a .js/.cjs/.mjs module and call its register(tf) before the run (repeatable)', collect, [])
+    .option('--processes <k>', 'measure every entry in k fresh processes, one after another, and keep each entry\'s fastest (see src/bench/merge.ts)', '3')
     .option('--native-threads <n>', "the native backend's intra-op threads (inter-op 1), or 'default' for TensorFlow's own pools", '1')
     .option('--quiet', 'no progress bar and no tables on stdout', false)
     .action(async (o: BenchCliOptions) => {
@@ -299,6 +328,7 @@ function program(): Command {
     .option('--threshold <fraction>', 'speed: smallest change of the median that counts, in (0, 1)', '0.05')
     .option('--drift-factor <x>', 'numerics: growth of err/bound that counts as accuracy drift, > 1', '4')
     .option('--alpha <p>', 'speed: family-wise error rate of the Holm-adjusted tests, in (0, 1)', '0.05')
+    .option('--no-normalise', "speed: do not divide by the machine factor (the control loop's ratio)")
     .option('--markdown <file>', 'also write the report as Markdown (for CI summaries)')
     .option('--junit <file>', 'also write JUnit XML (one test case per entry; regressions fail)')
     .option('--force', 'overwrite --markdown / --junit files that exist', false)

@@ -5,10 +5,9 @@
  * running, with the signal and the last words on stderr, and the run resumes
  * with the next case in a fresh process.
  */
-import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import * as readline from 'readline';
 import type { BackendId } from './backendIds';
+import { lastWords, runNodeScript } from './children';
 import type { EnvBlock } from './backends';
 import { AnyOpSpec, OpCase } from './ops/types';
 import { FingerprintTable, ResultRecord, checksOf, decode, replayCommand, selectCases } from './results';
@@ -44,56 +43,17 @@ interface WorkerOutcome {
   stderr: string;
 }
 
-/** Live workers; an interrupt (SIGINT, SIGTERM) ends them with the parent, which writes nothing. */
-const children = new Set<ChildProcess>();
-let interruptHandled = false;
-
-function onInterrupt(signal: NodeJS.Signals): void {
-  for (const c of children) c.kill('SIGKILL');
-  process.stderr.write(`\ncrosscheck: interrupted (${signal}); no result file was written.\n`);
-  process.exit(130);
-}
-
-function runWorker(job: WorkerJob, onLine: (kind: string, body: string) => void): Promise<WorkerOutcome> {
-  if (!interruptHandled) {
-    interruptHandled = true;
-    process.once('SIGINT', onInterrupt);
-    process.once('SIGTERM', onInterrupt);
-  }
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [WORKER, JSON.stringify(job)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
-    });
-    children.add(child);
-    let done = false;
-    let lastStarted = -1;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
-    });
-    const rl = readline.createInterface({ input: child.stdout });
-    rl.on('line', (line) => {
-      const kind = line.slice(0, 1);
-      const body = line.slice(2);
-      if (kind === 'S') lastStarted = Number(body);
-      else if (kind === 'D') done = true;
-      else onLine(kind, body);
-    });
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      resolve({ done, lastStarted, code, signal, stderr });
-    });
+async function runWorker(job: WorkerJob, onLine: (kind: string, body: string) => void): Promise<WorkerOutcome> {
+  let done = false;
+  let lastStarted = -1;
+  const outcome = await runNodeScript(WORKER, [JSON.stringify(job)], (line) => {
+    const kind = line.slice(0, 1);
+    const body = line.slice(2);
+    if (kind === 'S') lastStarted = Number(body);
+    else if (kind === 'D') done = true;
+    else onLine(kind, body);
   });
-}
-
-/** The last lines of stderr that are not the native library's start-up log. */
-function lastWords(stderr: string): string {
-  return stderr
-    .split('\n')
-    .filter((l) => l.trim() && !/^(I0000|WARNING: All log messages|To enable the following)/.test(l))
-    .slice(-3)
-    .join(' | ');
+  return { ...outcome, done, lastStarted };
 }
 
 async function runBackend(opts: IsolatedOptions, backend: BackendId, flat: [AnyOpSpec, OpCase<unknown>][], run: IsolatedRun): Promise<void> {

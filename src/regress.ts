@@ -9,12 +9,24 @@
  * - listed, not a regression: fail -> pass (fixed), unsupported -> supported,
  *   still failing, and entries present on one side only.
  *
- * Speed (bench results), per op x case x check x size x contender: the ratio of
- * medians (current / baseline) with a percentile-bootstrap 95% interval, and a
- * two-sided Mann-Whitney test on the raw samples, Holm-Bonferroni adjusted over
- * all entries. `slower` needs both: an adjusted p <= alpha and a ratio beyond
- * the practical threshold (default 5%), so that neither a tiny but consistent
- * shift nor one noisy sample raises an alarm; `faster` likewise; else `~`.
+ * Speed (bench results), per op x case x check x size x contender:
+ * - the machine factor: the entry's control median (a fixed JavaScript loop
+ *   timed in turn with the contenders, src/bench/measure.ts) now over then; on
+ *   this shared VM the whole machine ran 5-8% slower or faster for minutes at a
+ *   time, every contender alike, and that is not a kernel's doing. Times are
+ *   divided by it (`--no-normalise` turns this off);
+ * - the ratio of medians (current / baseline, normalised) with a
+ *   percentile-bootstrap 95% interval, and a two-sided Mann-Whitney test on the
+ *   raw samples (the current ones normalised), Holm-Bonferroni adjusted over all
+ *   entries;
+ * - the processes: a bench run measures each entry in K processes and keeps the
+ *   fastest (src/bench/merge.ts); an entry counts as slower only when every
+ *   current process was slower than every baseline process by the threshold, so
+ *   an entry whose speed depends on the process's state (up to 30% here for
+ *   some tiny calls) cannot raise an alarm by one unlucky run.
+ * `slower` needs all three: an adjusted p <= alpha, a ratio beyond the practical
+ * threshold (default 5%), and the process ranges apart; `faster` likewise;
+ * else `~`.
  */
 import type { BenchEntry, BenchResult } from './bench/bench';
 import { bootstrapRatioCI, holm, mannWhitneyGreater, median } from './bench/stats';
@@ -28,9 +40,11 @@ export interface CompareOptions {
   driftFactor: number;
   /** Family-wise error rate of the speed tests. */
   alpha: number;
+  /** Divide by the machine factor (the control's ratio). */
+  normalise: boolean;
 }
 
-export const DEFAULTS: CompareOptions = { threshold: 0.05, driftFactor: 4, alpha: 0.05 };
+export const DEFAULTS: CompareOptions = { threshold: 0.05, driftFactor: 4, alpha: 0.05, normalise: true };
 
 /** Drift is not judged below this errToBound: a change from 1e-9 to 1e-8 of the bound is noise. */
 export const DRIFT_FLOOR = 0.05;
@@ -60,6 +74,9 @@ export interface SpeedRow {
   contender: string;
   baseMs: number;
   curMs: number;
+  /** Control now / control then (1 when not normalised or not measured). */
+  machine: number;
+  /** Current / baseline median, divided by `machine`. */
   ratio: number;
   ci95: [number, number];
   p: number;
@@ -139,28 +156,35 @@ export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOp
   const b = new Map(base.entries.map((e) => [entryKey(e), e]));
   const c = new Map(cur.entries.map((e) => [entryKey(e), e]));
   const rows: SpeedRow[] = [];
+  const apart = new Map<SpeedRow, 'slower' | 'faster' | undefined>();
   for (const [k, e] of c) {
     const old = b.get(k);
     if (!old) continue;
     const row: SpeedRow = {
       op: e.op, case: e.case, check: e.check, size: e.size, contender: e.contender,
-      baseMs: old.medianMs, curMs: e.medianMs, ratio: NaN, ci95: [NaN, NaN], p: NaN, pAdjusted: NaN, verdict: 'n/a',
+      baseMs: old.medianMs, curMs: e.medianMs, machine: 1, ratio: NaN, ci95: [NaN, NaN], p: NaN, pAdjusted: NaN, verdict: 'n/a',
     };
+    const m = o.normalise && old.controlMs && e.controlMs ? e.controlMs / old.controlMs : 1;
+    row.machine = Number.isFinite(m) && m > 0 ? m : 1;
+    const now = e.samplesMs.map((x) => x / row.machine);
     if (old.error || e.error || old.samplesMs.length === 0 || e.samplesMs.length === 0) {
       row.note = old.error && e.error ? 'not measured in either run' : old.error ? `newly measured (baseline: ${old.error})` : `not measured now: ${e.error ?? 'no samples'}`;
     } else {
-      row.ratio = median(e.samplesMs) / median(old.samplesMs);
-      row.ci95 = bootstrapRatioCI(old.samplesMs, e.samplesMs);
-      row.p = Math.min(1, 2 * Math.min(mannWhitneyGreater(old.samplesMs, e.samplesMs), mannWhitneyGreater(e.samplesMs, old.samplesMs)));
+      row.ratio = median(now) / median(old.samplesMs);
+      row.ci95 = bootstrapRatioCI(old.samplesMs, now);
+      row.p = Math.min(1, 2 * Math.min(mannWhitneyGreater(old.samplesMs, now), mannWhitneyGreater(now, old.samplesMs)));
     }
     rows.push(row);
+    apart.set(row, processesApart(old, e, row.machine, o.threshold));
   }
   const tested = rows.filter((r) => Number.isFinite(r.p));
   holm(tested.map((r) => r.p)).forEach((p, i) => {
     const r = tested[i];
     r.pAdjusted = p;
     const significant = p <= o.alpha;
-    r.verdict = significant && r.ratio > 1 + o.threshold ? 'slower' : significant && r.ratio < 1 / (1 + o.threshold) ? 'faster' : '~';
+    const side = apart.get(r);
+    r.verdict = significant && side === 'slower' && r.ratio > 1 + o.threshold ? 'slower' : significant && side === 'faster' && r.ratio < 1 / (1 + o.threshold) ? 'faster' : '~';
+    if (r.verdict === '~' && significant && Math.abs(Math.log(r.ratio)) > Math.log(1 + o.threshold)) r.note = 'the process medians of the two runs overlap';
   });
   // a contender that was measured and now is not (its kernel went away) is a regression too
   for (const r of rows) if (r.verdict === 'n/a' && r.note?.startsWith('not measured now')) r.verdict = 'slower';
@@ -170,6 +194,19 @@ export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOp
     onlyInBaseline: [...b.keys()].filter((k) => !c.has(k)).map((k) => `bench: ${k}`),
     onlyInCurrent: [...c.keys()].filter((k) => !b.has(k)).map((k) => `bench: ${k}`),
   };
+}
+
+/**
+ * Whether every current process was slower (or faster) than every baseline
+ * process by more than the threshold, after the machine factor. Entries from a
+ * single process compare their medians.
+ */
+function processesApart(base: BenchEntry, cur: BenchEntry, machine: number, threshold: number): 'slower' | 'faster' | undefined {
+  const b = base.processMediansMs?.length ? base.processMediansMs : [base.medianMs];
+  const c = (cur.processMediansMs?.length ? cur.processMediansMs : [cur.medianMs]).map((x) => x / machine);
+  if (Math.min(...c) > (1 + threshold) * Math.max(...b)) return 'slower';
+  if ((1 + threshold) * Math.max(...c) < Math.min(...b)) return 'faster';
+  return undefined;
 }
 
 function envDiffs(base: Loaded, cur: Loaded): CompareReport['envDiffs'] {
@@ -234,7 +271,8 @@ export function headline(r: CompareReport): string {
   }
   if (r.speed) {
     const n = (v: SpeedVerdict) => r.speed!.rows.filter((x) => x.verdict === v).length;
-    parts.push(`speed: ${r.speed.compared} entries compared, ${n('slower')} slower, ${n('faster')} faster, ${n('~')} no significant change (threshold ${(r.options.threshold * 100).toFixed(1)}%, Holm-adjusted alpha ${r.options.alpha})`);
+    const machine = median(r.speed.rows.map((x) => x.machine));
+    parts.push(`speed: ${r.speed.compared} entries compared, ${n('slower')} slower, ${n('faster')} faster, ${n('~')} no significant change (threshold ${(r.options.threshold * 100).toFixed(1)}%, Holm-adjusted alpha ${r.options.alpha}; ${r.options.normalise ? `machine ${pct(machine)} against the baseline, divided out` : 'not normalised'})`);
   }
   return `${r.regressions > 0 ? `REGRESSION: ${r.regressions} found` : 'no regression'}; ${parts.join('; ')}`;
 }
@@ -258,9 +296,9 @@ export function compareMarkdown(r: CompareReport): string {
     }
   }
   if (r.speed) {
-    lines.push('## Speed', '', '| verdict | op | check | size | contender | baseline ms | current ms | change | 95% CI of the ratio | p (Holm) |', '|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('## Speed', '', '| verdict | op | check | size | contender | baseline ms | current ms | machine | change (normalised) | 95% CI of the ratio | p (Holm) | note |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const x of r.speed.rows) {
-      lines.push(`| ${x.verdict} | ${x.op} | ${x.check} | ${x.size} | ${x.contender} | ${ms(x.baseMs)} | ${ms(x.curMs)} | ${pct(x.ratio)} | ${Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}–${x.ci95[1].toFixed(3)}` : x.note ?? '—'} | ${pv(x.pAdjusted)} |`);
+      lines.push(`| ${x.verdict} | ${x.op} | ${x.check} | ${x.size} | ${x.contender} | ${ms(x.baseMs)} | ${ms(x.curMs)} | ${pct(x.machine)} | ${pct(x.ratio)} | ${Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}–${x.ci95[1].toFixed(3)}` : '—'} | ${pv(x.pAdjusted)} | ${x.note ?? ''} |`);
     }
     lines.push('');
   }
@@ -293,7 +331,7 @@ export function compareJUnit(r: CompareReport): string {
     const cases = r.speed.rows.map((x) => {
       const name = xml(`${speedName(x)} [${x.case}]`);
       if (x.verdict !== 'slower') return `    <testcase classname="crosscheck.speed" name="${name}"/>`;
-      return `    <testcase classname="crosscheck.speed" name="${name}"><failure message="${xml(`slower: ${pct(x.ratio)}`)}">${xml(x.note ?? `median ${ms(x.baseMs)} ms -> ${ms(x.curMs)} ms (${pct(x.ratio)}), 95% CI of the ratio ${x.ci95.map((v) => v.toFixed(3)).join('-')}, Holm-adjusted p ${pv(x.pAdjusted)}`)}</failure></testcase>`;
+      return `    <testcase classname="crosscheck.speed" name="${name}"><failure message="${xml(`slower: ${pct(x.ratio)}`)}">${xml(x.note ?? `median ${ms(x.baseMs)} ms -> ${ms(x.curMs)} ms; machine ${pct(x.machine)}; normalised change ${pct(x.ratio)}, 95% CI of the ratio ${x.ci95.map((v) => v.toFixed(3)).join('-')}, Holm-adjusted p ${pv(x.pAdjusted)}`)}</failure></testcase>`;
     });
     suites.push(`  <testsuite name="speed" tests="${cases.length}" failures="${r.speed.rows.filter((x) => x.verdict === 'slower').length}">\n${cases.join('\n')}\n  </testsuite>`);
   }
@@ -310,7 +348,7 @@ export function compareText(r: CompareReport, table: (head: string[], rows: stri
     if (r.numerics.changes.length > 40) out.push(`  ... ${r.numerics.changes.length - 40} more (--markdown FILE lists them all)`);
   }
   if (r.speed) {
-    out.push('Speed:', table(['verdict', 'op', 'check', 'size', 'contender', 'base ms', 'now ms', 'change', '95% CI', 'p (Holm)'], r.speed.rows.map((x) => [x.verdict, x.op, x.check, x.size, x.contender, ms(x.baseMs), ms(x.curMs), pct(x.ratio), Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}-${x.ci95[1].toFixed(3)}` : x.note ?? '', pv(x.pAdjusted)])));
+    out.push('Speed:', table(['verdict', 'op', 'check', 'size', 'contender', 'base ms', 'now ms', 'machine', 'change', '95% CI', 'p (Holm)', 'note'], r.speed.rows.map((x) => [x.verdict, x.op, x.check, x.size, x.contender, ms(x.baseMs), ms(x.curMs), pct(x.machine), pct(x.ratio), Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}-${x.ci95[1].toFixed(3)}` : '', pv(x.pAdjusted), x.note ?? ''])));
   }
   if (r.onlyInBaseline.length + r.onlyInCurrent.length > 0) out.push(`Entries on one side only: ${r.onlyInBaseline.length} only in the baseline, ${r.onlyInCurrent.length} only in the current run${r.onlyInBaseline.length + r.onlyInCurrent.length <= 10 ? `:\n${[...r.onlyInBaseline.map((k) => `  baseline only: ${k}`), ...r.onlyInCurrent.map((k) => `  current only: ${k}`)].join('\n')}` : ' (--markdown FILE lists them)'}.`);
   out.push(headline(r));

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BenchResult, runBench } from '../../src/bench/bench';
+import { mergeProcesses } from '../../src/bench/merge';
 import { html, markdown } from '../../src/bench/report';
 import { logLogSlope, median, medianCI } from '../../src/bench/stats';
 import { matMulSpec } from '../../src/ops/matMul';
@@ -34,12 +35,12 @@ beforeAll(async () => {
 }, 120000);
 
 describe('a short bench run (matMul, small)', () => {
-  it('times every contender with >= 6 samples, a first call and a CI around the median', () => {
+  it('times every contender with >= 8 samples, a first call and a CI around the median', () => {
     expect(result.schema).toBe('tfjs-crosscheck/bench@1');
     expect(result.entries.map((e) => e.contender).sort()).toEqual(['cpu', 'reference', 'tensorflow', 'wasm']);
     for (const e of result.entries) {
       expect(e.error).toBeUndefined();
-      expect(e.samplesMs.length).toBeGreaterThanOrEqual(6);
+      expect(e.samplesMs.length).toBeGreaterThanOrEqual(8);
       expect(e.firstMs).toBeGreaterThan(0);
       expect(e.ci95Ms[0]).toBeLessThanOrEqual(e.medianMs);
       expect(e.ci95Ms[1]).toBeGreaterThanOrEqual(e.medianMs);
@@ -49,6 +50,26 @@ describe('a short bench run (matMul, small)', () => {
     expect(result.peak.measuredGflops).toBeGreaterThan(0);
     expect(result.peak.theoreticalGflops).toBeGreaterThan(0);
     expect(Object.keys(result.threads).sort()).toEqual(['cpu', 'reference', 'tensorflow', 'wasm']);
+  });
+
+  it('joins K processes: each entry from the process where it was fastest, every median kept, the best peak', () => {
+    const scaled = (f: number, peak: number) => ({
+      ...result,
+      peak: { ...result.peak, measuredGflops: peak },
+      entries: result.entries.map((e) => ({ ...e, medianMs: e.medianMs * f, samplesMs: e.samplesMs.map((x) => x * f) })),
+    });
+    const merged = mergeProcesses([scaled(1.2, 100), scaled(1, 90), scaled(1.5, 80)]);
+    expect(merged.processes).toBe(3);
+    expect(merged.peak.measuredGflops).toBe(100);
+    merged.entries.forEach((e, i) => {
+      const base = result.entries[i].medianMs;
+      expect(e.medianMs).toBeCloseTo(base, 12);
+      expect(e.processMediansMs!.map((m) => m / base)).toEqual([expect.closeTo(1.2, 9), expect.closeTo(1, 9), expect.closeTo(1.5, 9)]);
+      expect(e.samplesMs).toEqual(result.entries[i].samplesMs);
+      expect(e.gflops).toBeCloseTo(e.flops / (e.medianMs / 1e3) / 1e9, 6);
+    });
+    expect(markdown(merged)).toMatch(/measured in 3 fresh processes/);
+    expect(markdown(merged)).toMatch(/\| 1\.50x \|/);
   });
 
   it('renders Markdown with the tables, and HTML with inline SVG charts and no script', async () => {
@@ -104,6 +125,7 @@ describe('bench and report: bad input exits 2 before any measurement', () => {
     [['bench', '--sizes', 'huge'], /Unknown size 'huge' in --sizes\. Available: small, medium, large\./],
     [['bench', '--backends', 'gpu'], /Unknown backend 'gpu' in --backends\. Available: cpu, wasm, tensorflow, reference\./],
     [['bench', '--ops', 'conv3d'], /Unknown op 'conv3d' in --ops\. Available: /],
+    [['bench', '--processes', '0'], /--processes must be an integer from 1 to 20, got '0'\./],
     [['bench', '--native-threads', '0'], /--native-threads must be an integer from 1 to 256 or 'default', got '0'\./],
     [['bench', '--out', '/etc/hostname/results'], /--out \/etc\/hostname\/results: \/etc\/hostname is not a writable directory/],
     [['report'], /missing required argument 'results'/],

@@ -184,8 +184,11 @@ describe('crosscheck compare on files', () => {
       'norecords.json': write('norecords.json', { schema: CHECK_SCHEMA }),
       'missing.json': path.join(dir, 'missing.json'),
     };
-    const r = crosscheck('compare', ...args.map((a) => files[a] ?? a));
+    const md = path.join(dir, 'never.md');
+    const r = crosscheck('compare', ...args.map((a) => files[a] ?? a), '--markdown', md);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+    // bad input writes nothing
+    expect(fs.existsSync(md)).toBe(false);
   });
 });

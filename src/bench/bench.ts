@@ -15,6 +15,7 @@ import { Rng } from '../random';
 import { tf } from '../tf';
 import { measuredPeak, Peak, theoreticalPeak, threadCounts } from './machine';
 import { backendRunner, Contender, measure, Runner, Timing } from './measure';
+import { rate } from './merge';
 import { logLogSlope } from './stats';
 
 import { BENCH_SCHEMA } from '../baseline';
@@ -31,6 +32,8 @@ export interface BenchEntry extends Timing {
   pctOfPeak: number;
   /** Set when a result is not to be trusted, e.g. above the measured ceiling. */
   flag?: string;
+  /** The median in each bench process of the run (src/bench/merge.ts). */
+  processMediansMs?: number[];
 }
 
 export interface ScalingFit {
@@ -54,6 +57,8 @@ export interface BenchResult {
   scaling: ScalingFit[];
   /** Kernels replaced by `--register` modules for this run. */
   overrides: KernelOverride[];
+  /** Bench processes the run's entries were measured in (src/bench/merge.ts). */
+  processes?: number;
 }
 
 export interface BenchOptions {
@@ -62,11 +67,15 @@ export interface BenchOptions {
   sizes: readonly BenchSize[];
   scaling: boolean;
   overrides?: KernelOverride[];
+  /** Fraction of the per-entry time budget this process gets (1 / processes). */
+  budgetScale?: number;
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
 /** Sampling time per entry (all contenders together), after set-up and calibration. */
 const BUDGET_MS: Record<BenchSize, number> = { small: 2500, medium: 5000, large: 10000 };
+/** The same for each point of a scaling sweep. */
+const SCALING_BUDGET_MS = 1000;
 
 const toTensor = (t: Tensor64) => tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
 
@@ -135,13 +144,7 @@ function makeConv(hw: number, ch: number): OpCase<unknown> {
 }
 
 function entriesOf(op: string, c: string, check: string, size: string, flops: number, timings: Timing[], peak: Peak): BenchEntry[] {
-  return timings.map((t) => {
-    const gflops = flops / (t.medianMs / 1e3) / 1e9;
-    const e: BenchEntry = { ...t, op, case: c, check, size, flops, gflops, pctOfPeak: (100 * gflops) / peak.measuredGflops };
-    if (gflops > peak.measuredGflops * 1.05) e.flag = `above the measured peak (${peak.measuredGflops.toFixed(1)} GFLOP/s): a measurement error`;
-    if (!t.converged && !t.error) e.flag = e.flag ?? `CI half-width ${(100 * t.ciHalfWidth).toFixed(1)}% > 2% when the time budget ended`;
-    return e;
-  });
+  return timings.map((t) => rate({ ...t, op, case: c, check, size, flops, gflops: NaN, pctOfPeak: NaN }, peak));
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
@@ -150,6 +153,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const theo = theoreticalPeak();
   const meas = await measuredPeak();
   const peak: Peak = { theoreticalGflops: theo.gflops, theoreticalBasis: theo.basis, measuredGflops: meas.gflops, measuredBasis: meas.basis };
+  const budget = (size: BenchSize) => BUDGET_MS[size] * (o.budgetScale ?? 1);
   const work: { label: string; go: () => Promise<void> }[] = [];
   const entries: BenchEntry[] = [];
   const scaling: ScalingFit[] = [];
@@ -159,7 +163,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         work.push({
           label: `${spec.id} ${size}`,
           go: async () => {
-            entries.push(...entriesOf(spec.id, c.id, 'forward', size, spec.flops(c), await measure(forwardRunners(spec, c, o.contenders), BUDGET_MS[size]), peak));
+            entries.push(...entriesOf(spec.id, c.id, 'forward', size, spec.flops(c), await measure(forwardRunners(spec, c, o.contenders), budget(size)), peak));
           },
         });
       }
@@ -169,7 +173,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         label: `conv2d grad:filter ${size}`,
         go: async () => {
           const g = filterGradEntry(o.contenders);
-          entries.push(...entriesOf('conv2d', g.label, 'grad:filter', size, g.flops, await measure(g.runners, BUDGET_MS[size]), peak));
+          entries.push(...entriesOf('conv2d', g.label, 'grad:filter', size, g.flops, await measure(g.runners, budget(size)), peak));
         },
       });
     }
@@ -181,7 +185,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         work.push({
           label: `${sw.op.id} scaling ${sw.axis} ${p.x}`,
           go: async () => {
-            for (const t of await measure(forwardRunners(sw.op, p.c, o.contenders), 1000)) {
+            for (const t of await measure(forwardRunners(sw.op, p.c, o.contenders), SCALING_BUDGET_MS * (o.budgetScale ?? 1))) {
               if (!t.error) (perContender.get(t.contender) ?? perContender.set(t.contender, []).get(t.contender)!).push({ x: p.x, ms: t.medianMs });
             }
           },

@@ -30,6 +30,12 @@ export interface Runner {
 
 export interface Timing {
   contender: Contender;
+  /**
+   * The median of the control (a fixed JavaScript loop, see controlRunner)
+   * sampled in turn with the contenders of this entry: how fast the machine was
+   * while the entry was measured. \`crosscheck compare\` divides by it.
+   */
+  controlMs?: number;
   firstMs: number;
   reps: number;
   /** Per-call time of each sample, ms. */
@@ -44,7 +50,7 @@ export interface Timing {
 
 /** Each sample lasts at least this long: it dwarfs the timer and averages out this machine's jitter. */
 const MIN_SAMPLE_MS = 20;
-const MIN_SAMPLES = 6;
+const MIN_SAMPLES = 8;
 const MAX_SAMPLES = 60;
 const TARGET = 0.02;
 
@@ -90,8 +96,35 @@ export function backendRunner(backend: BackendId, make: () => unknown[], call: (
   };
 }
 
-/** Times every runner, interleaved, within `budgetMs` of sampling. */
-export async function measure(runners: readonly Runner[], budgetMs: number): Promise<Timing[]> {
+/**
+ * The control: a fixed floating-point loop over 32 KB (no allocation, no
+ * TF.js), about 40 us a call. It takes its turn with the contenders, so its
+ * median says how fast the machine ran during this entry; on this shared VM
+ * that moved by 5-8% between runs minutes apart, for every contender alike.
+ */
+export function controlRunner(): Runner {
+  const a = new Float64Array(4096).map((_, i) => ((i * 7919) % 4096) / 4096);
+  let sink = 0;
+  return {
+    contender: 'control' as Contender,
+    setup() {},
+    run() {
+      let s = 0;
+      for (let r = 0; r < 8; r++) for (let i = 0; i < a.length; i++) s += a[i] * a[(i + r) & 4095];
+      sink += s;
+    },
+    teardown() {
+      // the loop's result is kept, so that the compiler cannot drop the loop
+      control.sink = sink;
+    },
+  };
+}
+const control = { sink: 0 };
+
+/** Times every runner and the control, interleaved, within `budgetMs` of sampling. */
+export async function measure(contenders: readonly Runner[], budgetMs: number): Promise<Timing[]> {
+  const control = controlRunner();
+  const runners = [...contenders, control];
   const state = new Map<Runner, Timing>();
   const live: Runner[] = [];
   for (const r of runners) {
@@ -142,9 +175,10 @@ export async function measure(runners: readonly Runner[], budgetMs: number): Pro
       // nothing left to free
     }
   }
-  return runners.map((r) => state.get(r)!);
+  const controlMs = state.get(control)!.medianMs;
+  return contenders.map((r) => ({ ...state.get(r)!, controlMs }));
 }
 
 async function useBackendOf(r: Runner): Promise<void> {
-  if (r.contender !== 'reference') await useBackend(r.contender);
+  if (r.contender !== 'reference' && (r.contender as string) !== 'control') await useBackend(r.contender);
 }

@@ -44,13 +44,16 @@ export function markdown(r: BenchResult): string {
   lines.push(`tfjs ${r.env.tfjs['tfjs-core']}, native TensorFlow ${r.env.tensorflow}, Node ${r.env.node}; ${r.env.cpu.model}, ${r.env.cpu.cores} cores; ${r.env.date}`, '');
   lines.push(`Peak: measured **${fmt(r.peak.measuredGflops)} GFLOP/s** (${r.peak.measuredBasis}); theoretical ${fmt(r.peak.theoreticalGflops)} GFLOP/s (${r.peak.theoreticalBasis}).`, '');
   lines.push(`Threads: ${Object.entries(r.threads).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, '');
+  if ((r.processes ?? 1) > 1) lines.push(`Each entry was measured in ${r.processes} fresh processes, one after another; the table shows the process where it ran fastest (median, CI), and "spread" is the slowest process median over the fastest.`, '');
   if ((r.overrides ?? []).length > 0) lines.push(`Kernels overridden by --register: ${describeOverrides(r.overrides).join('; ')}.`, '');
   for (const size of r.args.sizes) {
-    lines.push(`## ${size}`, '', '| op | check | case | contender | first call ms | median ms | 95% CI ms | GFLOP/s | % of peak | speed-up vs cpu | note |', '|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push(`## ${size}`, '', '| op | check | case | contender | first call ms | median ms | 95% CI ms | spread | GFLOP/s | % of peak | speed-up vs cpu | note |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const e of r.entries.filter((x) => x.size === size)) {
       const ci = e.error ? '-' : `${fmt(e.ci95Ms[0])}–${fmt(e.ci95Ms[1])}`;
       const note = e.error ?? e.flag ?? '';
-      lines.push(`| ${e.op} | ${e.check} | ${e.case} | ${e.contender} | ${fmt(e.firstMs)} | ${fmt(e.medianMs)} | ${ci} | ${fmt(e.gflops)} | ${fmt(e.pctOfPeak, 2)} | ${fmt(cpuMedian(r.entries, e) / e.medianMs)} | ${note} |`);
+      const pm = e.processMediansMs ?? [];
+      const spread = pm.length > 1 && !e.error ? `${fmt(Math.max(...pm) / Math.min(...pm))}x` : '-';
+      lines.push(`| ${e.op} | ${e.check} | ${e.case} | ${e.contender} | ${fmt(e.firstMs)} | ${fmt(e.medianMs)} | ${ci} | ${spread} | ${fmt(e.gflops)} | ${fmt(e.pctOfPeak, 2)} | ${fmt(cpuMedian(r.entries, e) / e.medianMs)} | ${note} |`);
     }
     lines.push('');
   }
