@@ -328,7 +328,7 @@ function program(): Command {
     .option('--threshold <fraction>', 'speed: smallest change of the median that counts, in (0, 1)', '0.05')
     .option('--drift-factor <x>', 'numerics: growth of err/bound that counts as accuracy drift, > 1', '4')
     .option('--alpha <p>', 'speed: family-wise error rate of the Holm-adjusted tests, in (0, 1)', '0.05')
-    .option('--no-normalise', "speed: do not divide by the machine factor (the control loop's ratio)")
+    .option('--normalise', "speed: divide by the control loop's ratio (experimental: off by default, see src/regress.ts)", false)
     .option('--markdown <file>', 'also write the report as Markdown (for CI summaries)')
     .option('--junit <file>', 'also write JUnit XML (one test case per entry; regressions fail)')
     .option('--force', 'overwrite --markdown / --junit files that exist', false)

@@ -11,13 +11,14 @@
  *
  * Speed (bench results), per op x case x check x size x contender:
  * - the machine factor: the entry's control median (a fixed JavaScript loop
- *   timed in turn with the contenders, src/bench/measure.ts) now over then; on
- *   this shared VM the whole machine ran 5-8% slower or faster for minutes at a
- *   time, every contender alike, and that is not a kernel's doing. Times are
- *   divided by it (`--no-normalise` turns this off);
- * - the ratio of medians (current / baseline, normalised) with a
+ *   timed in turn with the contenders, src/bench/measure.ts) now over then. It
+ *   is shown, and divided out only with `--normalise`: on this VM the control
+ *   itself ran 1.5x slower in some entries than in others (V8 tiering of the
+ *   loop), and dividing by it raised false alarms in 6 of 10 A/A compares, none
+ *   without it;
+ * - the ratio of medians (current / baseline) with a
  *   percentile-bootstrap 95% interval, and a two-sided Mann-Whitney test on the
- *   raw samples (the current ones normalised), Holm-Bonferroni adjusted over all
+ *   raw samples, Holm-Bonferroni adjusted over all
  *   entries;
  * - the processes: a bench run measures each entry in K processes and keeps the
  *   fastest (src/bench/merge.ts); an entry counts as slower only when every
@@ -40,11 +41,11 @@ export interface CompareOptions {
   driftFactor: number;
   /** Family-wise error rate of the speed tests. */
   alpha: number;
-  /** Divide by the machine factor (the control's ratio). */
+  /** Divide by the machine factor (the control's ratio); off by default, see above. */
   normalise: boolean;
 }
 
-export const DEFAULTS: CompareOptions = { threshold: 0.05, driftFactor: 4, alpha: 0.05, normalise: true };
+export const DEFAULTS: CompareOptions = { threshold: 0.05, driftFactor: 4, alpha: 0.05, normalise: false };
 
 /** Drift is not judged below this errToBound: a change from 1e-9 to 1e-8 of the bound is noise. */
 export const DRIFT_FLOOR = 0.05;
@@ -74,9 +75,9 @@ export interface SpeedRow {
   contender: string;
   baseMs: number;
   curMs: number;
-  /** Control now / control then (1 when not normalised or not measured). */
+  /** Control now / control then (NaN when a side did not measure it). */
   machine: number;
-  /** Current / baseline median, divided by `machine`. */
+  /** Current / baseline median (divided by `machine` with `normalise`). */
   ratio: number;
   ci95: [number, number];
   p: number;
@@ -164,9 +165,9 @@ export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOp
       op: e.op, case: e.case, check: e.check, size: e.size, contender: e.contender,
       baseMs: old.medianMs, curMs: e.medianMs, machine: 1, ratio: NaN, ci95: [NaN, NaN], p: NaN, pAdjusted: NaN, verdict: 'n/a',
     };
-    const m = o.normalise && old.controlMs && e.controlMs ? e.controlMs / old.controlMs : 1;
-    row.machine = Number.isFinite(m) && m > 0 ? m : 1;
-    const now = e.samplesMs.map((x) => x / row.machine);
+    row.machine = old.controlMs && e.controlMs ? e.controlMs / old.controlMs : NaN;
+    const divisor = o.normalise && Number.isFinite(row.machine) && row.machine > 0 ? row.machine : 1;
+    const now = e.samplesMs.map((x) => x / divisor);
     if (old.error || e.error || old.samplesMs.length === 0 || e.samplesMs.length === 0) {
       row.note = old.error && e.error ? 'not measured in either run' : old.error ? `newly measured (baseline: ${old.error})` : `not measured now: ${e.error ?? 'no samples'}`;
     } else {
@@ -175,7 +176,7 @@ export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOp
       row.p = Math.min(1, 2 * Math.min(mannWhitneyGreater(old.samplesMs, now), mannWhitneyGreater(now, old.samplesMs)));
     }
     rows.push(row);
-    apart.set(row, processesApart(old, e, row.machine, o.threshold));
+    apart.set(row, processesApart(old, e, divisor, o.threshold));
   }
   const tested = rows.filter((r) => Number.isFinite(r.p));
   holm(tested.map((r) => r.p)).forEach((p, i) => {
@@ -271,8 +272,9 @@ export function headline(r: CompareReport): string {
   }
   if (r.speed) {
     const n = (v: SpeedVerdict) => r.speed!.rows.filter((x) => x.verdict === v).length;
-    const machine = median(r.speed.rows.map((x) => x.machine));
-    parts.push(`speed: ${r.speed.compared} entries compared, ${n('slower')} slower, ${n('faster')} faster, ${n('~')} no significant change (threshold ${(r.options.threshold * 100).toFixed(1)}%, Holm-adjusted alpha ${r.options.alpha}; ${r.options.normalise ? `machine ${pct(machine)} against the baseline, divided out` : 'not normalised'})`);
+    const machine = median(r.speed.rows.map((x) => x.machine).filter(Number.isFinite));
+    const control = Number.isFinite(machine) ? `; control loop ${pct(machine)} against the baseline${r.options.normalise ? ', divided out' : ''}` : '';
+    parts.push(`speed: ${r.speed.compared} entries compared, ${n('slower')} slower, ${n('faster')} faster, ${n('~')} no significant change (threshold ${(r.options.threshold * 100).toFixed(1)}%, Holm-adjusted alpha ${r.options.alpha}${control})`);
   }
   return `${r.regressions > 0 ? `REGRESSION: ${r.regressions} found` : 'no regression'}; ${parts.join('; ')}`;
 }
@@ -296,7 +298,7 @@ export function compareMarkdown(r: CompareReport): string {
     }
   }
   if (r.speed) {
-    lines.push('## Speed', '', '| verdict | op | check | size | contender | baseline ms | current ms | machine | change (normalised) | 95% CI of the ratio | p (Holm) | note |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('## Speed', '', '| verdict | op | check | size | contender | baseline ms | current ms | control loop | change | 95% CI of the ratio | p (Holm) | note |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const x of r.speed.rows) {
       lines.push(`| ${x.verdict} | ${x.op} | ${x.check} | ${x.size} | ${x.contender} | ${ms(x.baseMs)} | ${ms(x.curMs)} | ${pct(x.machine)} | ${pct(x.ratio)} | ${Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}–${x.ci95[1].toFixed(3)}` : '—'} | ${pv(x.pAdjusted)} | ${x.note ?? ''} |`);
     }
@@ -331,7 +333,7 @@ export function compareJUnit(r: CompareReport): string {
     const cases = r.speed.rows.map((x) => {
       const name = xml(`${speedName(x)} [${x.case}]`);
       if (x.verdict !== 'slower') return `    <testcase classname="crosscheck.speed" name="${name}"/>`;
-      return `    <testcase classname="crosscheck.speed" name="${name}"><failure message="${xml(`slower: ${pct(x.ratio)}`)}">${xml(x.note ?? `median ${ms(x.baseMs)} ms -> ${ms(x.curMs)} ms; machine ${pct(x.machine)}; normalised change ${pct(x.ratio)}, 95% CI of the ratio ${x.ci95.map((v) => v.toFixed(3)).join('-')}, Holm-adjusted p ${pv(x.pAdjusted)}`)}</failure></testcase>`;
+      return `    <testcase classname="crosscheck.speed" name="${name}"><failure message="${xml(`slower: ${pct(x.ratio)}`)}">${xml(x.note ?? `median ${ms(x.baseMs)} ms -> ${ms(x.curMs)} ms; control loop ${pct(x.machine)}; change ${pct(x.ratio)}, 95% CI of the ratio ${x.ci95.map((v) => v.toFixed(3)).join('-')}, Holm-adjusted p ${pv(x.pAdjusted)}`)}</failure></testcase>`;
     });
     suites.push(`  <testsuite name="speed" tests="${cases.length}" failures="${r.speed.rows.filter((x) => x.verdict === 'slower').length}">\n${cases.join('\n')}\n  </testsuite>`);
   }
@@ -348,7 +350,7 @@ export function compareText(r: CompareReport, table: (head: string[], rows: stri
     if (r.numerics.changes.length > 40) out.push(`  ... ${r.numerics.changes.length - 40} more (--markdown FILE lists them all)`);
   }
   if (r.speed) {
-    out.push('Speed:', table(['verdict', 'op', 'check', 'size', 'contender', 'base ms', 'now ms', 'machine', 'change', '95% CI', 'p (Holm)', 'note'], r.speed.rows.map((x) => [x.verdict, x.op, x.check, x.size, x.contender, ms(x.baseMs), ms(x.curMs), pct(x.machine), pct(x.ratio), Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}-${x.ci95[1].toFixed(3)}` : '', pv(x.pAdjusted), x.note ?? ''])));
+    out.push('Speed:', table(['verdict', 'op', 'check', 'size', 'contender', 'base ms', 'now ms', 'control', 'change', '95% CI', 'p (Holm)', 'note'], r.speed.rows.map((x) => [x.verdict, x.op, x.check, x.size, x.contender, ms(x.baseMs), ms(x.curMs), pct(x.machine), pct(x.ratio), Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}-${x.ci95[1].toFixed(3)}` : '', pv(x.pAdjusted), x.note ?? ''])));
   }
   if (r.onlyInBaseline.length + r.onlyInCurrent.length > 0) out.push(`Entries on one side only: ${r.onlyInBaseline.length} only in the baseline, ${r.onlyInCurrent.length} only in the current run${r.onlyInBaseline.length + r.onlyInCurrent.length <= 10 ? `:\n${[...r.onlyInBaseline.map((k) => `  baseline only: ${k}`), ...r.onlyInCurrent.map((k) => `  current only: ${k}`)].join('\n')}` : ' (--markdown FILE lists them)'}.`);
   out.push(headline(r));

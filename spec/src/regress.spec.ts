@@ -108,6 +108,27 @@ describe('speed verdicts', () => {
     expect(compareBenches(cur, base, DEFAULTS).rows[0].verdict).toBe('faster');
   });
 
+  it('the machine factor: with --normalise a whole run 8% slower, control included, is no regression; by default it is', () => {
+    const base = benchFile([entry('cpu', noisy(1), { controlMs: 0.04 }), entry('wasm', noisy(1), { controlMs: 0.04 })]);
+    const cur = benchFile([entry('cpu', noisy(1.08), { controlMs: 0.0432 }), entry('wasm', noisy(1.35), { controlMs: 0.0432 })]);
+    const r = compareBenches(base, cur, { ...DEFAULTS, normalise: true });
+    expect(r.rows.map((x) => x.machine)).toEqual([expect.closeTo(1.08, 9), expect.closeTo(1.08, 9)]);
+    expect(r.rows.map((x) => x.verdict)).toEqual(['~', 'slower']);
+    expect(r.rows[1].ratio).toBeCloseTo(1.25, 1);
+    expect(compareBenches(base, cur, DEFAULTS).rows.map((x) => x.verdict)).toEqual(['slower', 'slower']);
+  });
+
+  it('process medians that overlap keep an entry at ~ however tight its samples, and say so', () => {
+    // the fastest process moved 20%, but another current process was as fast as the baseline's slowest
+    const base = benchFile([entry('tensorflow', noisy(1), { processMediansMs: [1, 1.1, 1.02] })]);
+    const cur = benchFile([entry('tensorflow', noisy(1.2), { processMediansMs: [1.2, 1.09, 1.25] })]);
+    const row = compareBenches(base, cur, DEFAULTS).rows[0];
+    expect(row.verdict).toBe('~');
+    expect(row.note).toBe('the process medians of the two runs overlap');
+    const apart = benchFile([entry('tensorflow', noisy(1.2), { processMediansMs: [1.2, 1.21, 1.25] })]);
+    expect(compareBenches(base, apart, DEFAULTS).rows[0].verdict).toBe('slower');
+  });
+
   it('few samples cannot reach significance after Holm: no verdict on noise alone', () => {
     const base = benchFile([entry('cpu', [1, 1.4, 0.8])]);
     const cur = benchFile([entry('cpu', [1.3, 1.1, 1.6])]);

@@ -33,7 +33,8 @@ export interface Timing {
   /**
    * The median of the control (a fixed JavaScript loop, see controlRunner)
    * sampled in turn with the contenders of this entry: how fast the machine was
-   * while the entry was measured. \`crosscheck compare\` divides by it.
+   * while the entry was measured (`crosscheck compare` shows it, and divides by
+   * it with --normalise).
    */
   controlMs?: number;
   firstMs: number;
@@ -101,6 +102,8 @@ export function backendRunner(backend: BackendId, make: () => unknown[], call: (
  * TF.js), about 40 us a call. It takes its turn with the contenders, so its
  * median says how fast the machine ran during this entry; on this shared VM
  * that moved by 5-8% between runs minutes apart, for every contender alike.
+ * NOTE: the loop's own time also jumped by 1.5x between some entries (V8's
+ * tiering of a fresh closure), so compare only shows it unless --normalise.
  */
 export function controlRunner(): Runner {
   const a = new Float64Array(4096).map((_, i) => ((i * 7919) % 4096) / 4096);
