@@ -163,9 +163,9 @@ export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOp
     if (!old) continue;
     const row: SpeedRow = {
       op: e.op, case: e.case, check: e.check, size: e.size, contender: e.contender,
-      baseMs: old.medianMs, curMs: e.medianMs, machine: 1, ratio: NaN, ci95: [NaN, NaN], p: NaN, pAdjusted: NaN, verdict: 'n/a',
+      baseMs: old.medianMs, curMs: e.medianMs, machine: old.controlMs && e.controlMs ? e.controlMs / old.controlMs : NaN,
+      ratio: NaN, ci95: [NaN, NaN], p: NaN, pAdjusted: NaN, verdict: 'n/a',
     };
-    row.machine = old.controlMs && e.controlMs ? e.controlMs / old.controlMs : NaN;
     const divisor = o.normalise && Number.isFinite(row.machine) && row.machine > 0 ? row.machine : 1;
     const now = e.samplesMs.map((x) => x / divisor);
     if (old.error || e.error || old.samplesMs.length === 0 || e.samplesMs.length === 0) {
@@ -203,8 +203,12 @@ export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOp
  * single process compare their medians.
  */
 function processesApart(base: BenchEntry, cur: BenchEntry, machine: number, threshold: number): 'slower' | 'faster' | undefined {
-  const b = base.processMediansMs?.length ? base.processMediansMs : [base.medianMs];
-  const c = (cur.processMediansMs?.length ? cur.processMediansMs : [cur.medianMs]).map((x) => x / machine);
+  const medians = (e: BenchEntry) => {
+    const pm = (e.processMediansMs ?? []).filter(Number.isFinite);
+    return pm.length > 0 ? pm : [e.medianMs];
+  };
+  const b = medians(base);
+  const c = medians(cur).map((x) => x / machine);
   if (Math.min(...c) > (1 + threshold) * Math.max(...b)) return 'slower';
   if ((1 + threshold) * Math.max(...c) < Math.min(...b)) return 'faster';
   return undefined;

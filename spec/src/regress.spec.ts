@@ -157,6 +157,8 @@ describe('speed verdicts', () => {
   });
 });
 
+const noisyIn = (ms: number) => Array.from(new Rng(8).uniform(12, 0.99, 1.01), (f) => ms * f);
+
 describe('crosscheck compare on files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscheck-compare-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -184,6 +186,19 @@ describe('crosscheck compare on files', () => {
     const again = crosscheck('compare', base, worse, '--markdown', md);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/--markdown .*report\.md: the file exists; pass --force to overwrite it/);
+  });
+
+  it('two directories: the check results and the bench results of each are compared', () => {
+    const side = (name: string, status: ResultRecord['status'], ms: number) => {
+      const d = path.join(dir, name);
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'check.json'), JSON.stringify(checkFile([rec(status)])));
+      fs.writeFileSync(path.join(d, 'bench.json'), JSON.stringify(benchFile([entry('cpu', noisyIn(ms))])));
+      return d;
+    };
+    const r = crosscheck('compare', side('then', 'pass', 1), side('now', 'fail', 1.3));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/REGRESSION: 2 found; numerics: 1 checks compared, 1 regressed, .*; speed: 1 entries compared, 1 slower/);
   });
 
   it.each([
