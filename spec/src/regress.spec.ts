@@ -188,6 +188,17 @@ describe('crosscheck compare on files', () => {
     expect(again.err).toMatch(/--markdown .*report\.md: the file exists; pass --force to overwrite it/);
   });
 
+  it("the README's \"Use in CI\" commands run as written (bench, then check into the same directory, then compare)", () => {
+    for (const side of ['baseline', 'current']) {
+      const out = path.join(dir, `ci-${side}`);
+      expect(crosscheck('bench', '--ops', 'softmax', '--backends', 'cpu', '--no-scaling', '--out', out, '--quiet').code).toBe(0);
+      expect(crosscheck('check', '--ops', 'softmax', '--backends', 'cpu', '--json', path.join(out, 'check.json'), '--quiet').code).toBe(0);
+    }
+    const r = crosscheck('compare', path.join(dir, 'ci-baseline'), path.join(dir, 'ci-current'), '--markdown', path.join(dir, 'ci.md'), '--junit', path.join(dir, 'ci.xml'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/no regression; numerics: \d+ checks compared, 0 regressed.*; speed: 1 entries compared, 0 slower/);
+  }, 120000);
+
   it('two directories: the check results and the bench results of each are compared', () => {
     const side = (name: string, status: ResultRecord['status'], ms: number) => {
       const d = path.join(dir, name);
