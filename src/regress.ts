@@ -12,10 +12,12 @@
  * Speed (bench results), per op x case x check x size x contender:
  * - the machine factor: the entry's control median (a fixed JavaScript loop
  *   timed in turn with the contenders, src/bench/measure.ts) now over then. It
- *   is shown, and divided out only with `--normalise`: on this VM the control
- *   itself ran 1.5x slower in some entries than in others (V8 tiering of the
- *   loop), and dividing by it raised false alarms in 6 of 10 A/A compares, none
- *   without it;
+ *   is shown, and divided out only with `--normalise`: the A/A and slowdown
+ *   numbers in the README were measured without it. (A first control, a fresh
+ *   closure per entry, jumped by 1.5x between entries, and dividing by it gave
+ *   false alarms in 6 of 10 A/A compares; one instance per process now holds
+ *   within 2% across entries and runs, but dividing by it is not yet the
+ *   measured default.)
  * - the ratio of medians (current / baseline) with a
  *   percentile-bootstrap 95% interval, and a two-sided Mann-Whitney test on the
  *   raw samples, Holm-Bonferroni adjusted over all

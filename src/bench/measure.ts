@@ -102,27 +102,25 @@ export function backendRunner(backend: BackendId, make: () => unknown[], call: (
  * TF.js), about 40 us a call. It takes its turn with the contenders, so its
  * median says how fast the machine ran during this entry; on this shared VM
  * that moved by 5-8% between runs minutes apart, for every contender alike.
- * NOTE: the loop's own time also jumped by 1.5x between some entries (V8's
- * tiering of a fresh closure), so compare only shows it unless --normalise.
+ * NOTE: one instance per process. A fresh closure per entry ran 36 us in a
+ * process's first entry and 48 us in the others (V8's tiering), which made the
+ * control jump between runs; compare shows it, and divides by it only with
+ * --normalise.
  */
-export function controlRunner(): Runner {
-  const a = new Float64Array(4096).map((_, i) => ((i * 7919) % 4096) / 4096);
-  let sink = 0;
-  return {
-    contender: 'control' as Contender,
-    setup() {},
-    run() {
-      let s = 0;
-      for (let r = 0; r < 8; r++) for (let i = 0; i < a.length; i++) s += a[i] * a[(i + r) & 4095];
-      sink += s;
-    },
-    teardown() {
-      // the loop's result is kept, so that the compiler cannot drop the loop
-      control.sink = sink;
-    },
-  };
+const CONTROL_DATA = new Float64Array(4096).map((_, i) => ((i * 7919) % 4096) / 4096);
+const controlState = { sink: 0 };
+function controlLoop(): void {
+  const a = CONTROL_DATA;
+  let s = 0;
+  for (let r = 0; r < 8; r++) for (let i = 0; i < a.length; i++) s += a[i] * a[(i + r) & 4095];
+  // the result is kept, so that the compiler cannot drop the loop
+  controlState.sink += s;
 }
-const control = { sink: 0 };
+const CONTROL: Runner = { contender: 'control' as Contender, setup() {}, run: controlLoop, teardown() {} };
+
+export function controlRunner(): Runner {
+  return CONTROL;
+}
 
 /** Times every runner and the control, interleaved, within `budgetMs` of sampling. */
 export async function measure(contenders: readonly Runner[], budgetMs: number): Promise<Timing[]> {
