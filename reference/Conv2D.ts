@@ -7,7 +7,7 @@
  * `[fh, fw, inChannels, outChannels]`. The notes' `I_c[x, y]` is `x[n, y, x, c]`.
  */
 import { ArgumentError, Tensor64, expectRank, pair } from './tensor';
-import { Padding, Window2D, window2D } from './window';
+import { Padding, Window2D, window2D, windowTaps } from './window';
 
 export { convOutputSize } from './window';
 
@@ -36,13 +36,9 @@ export function conv2dInfo(
 }
 
 /**
- * Every (output pixel, filter tap) pair whose tap lands inside the image, as a
- * table: output pixel p (flat over n, oh, ow) owns the pairs start[p] ..
- * start[p + 1] - 1, each the flat offset of image pixel x[n, ih, iw, 0] and of
- * tap filter[kh, kw, 0, 0], where ih = oh*sH + kh*dH - padTop and
- * iw = ow*sW + kw*dW - padLeft. Cells outside the image are left out: they count
- * as zero. Forward and both gradients walk this one table with their own
- * channel loops (no callback per tap, which V8 would not inline across three ops).
+ * The window table of a convolution (window.ts, windowTaps) with each cell's
+ * filter offset: fOff[t] is the flat offset of filter[kh, kw, 0, 0]. Forward and
+ * both gradients walk this one table with their own channel loops.
  */
 export interface TapTable {
   start: Int32Array;
@@ -51,32 +47,9 @@ export interface TapTable {
 }
 
 export function tapTable(g: ReturnType<typeof conv2dInfo>): TapTable {
-  const { batch, inH, inW, inC, outC, kH, kW, outH, outW } = g;
-  const pixels = batch * outH * outW;
-  const start = new Int32Array(pixels + 1);
-  const xOff = new Int32Array(pixels * kH * kW);
-  const fOff = new Int32Array(pixels * kH * kW);
-  let t = 0;
-  for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
-        start[(n * outH + oh) * outW + ow] = t;
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = oh * g.sH + kh * g.dH - g.padTop;
-          if (ih < 0 || ih >= inH) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const iw = ow * g.sW + kw * g.dW - g.padLeft;
-            if (iw < 0 || iw >= inW) continue;
-            xOff[t] = ((n * inH + ih) * inW + iw) * inC;
-            fOff[t] = (kh * kW + kw) * inC * outC;
-            t++;
-          }
-        }
-      }
-    }
-  }
-  start[pixels] = t;
-  return { start, xOff, fOff };
+  const { start, xOff, cell } = windowTaps(g, g.batch, g.inC);
+  const perCell = g.inC * g.outC;
+  return { start, xOff, fOff: cell.map((c) => c * perCell) };
 }
 
 /**

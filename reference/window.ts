@@ -77,3 +77,50 @@ export function window2D(
     padLeft: padBefore(inW, kW, sW, pad, dW),
   };
 }
+
+/**
+ * Every (output pixel, window cell) pair whose cell lands inside the image, as
+ * a table: output pixel p (flat over batch, outH, outW) owns the pairs
+ * start[p] .. start[p + 1] - 1, in row-major window order; xOff is the flat
+ * offset of image pixel [n, ih, iw, 0] (ih = oh*sH + kh*dH - padTop,
+ * iw = ow*sW + kw*dW - padLeft) and cell the window cell kh*kW + kw. Cells in
+ * the padding are left out. Convolution and pooling build it once per call and
+ * walk it with their own channel loops (no callback per cell, which V8 would not
+ * inline across the ops).
+ */
+export interface WindowTaps {
+  start: Int32Array;
+  xOff: Int32Array;
+  cell: Int32Array;
+}
+
+export function windowTaps(g: Window2D, batch: number, channels: number): WindowTaps {
+  // NOTE: every field read once into a local: conv and pool geometries are objects
+  // of different shapes, and reading them in the loop made this walk 8% slower.
+  const { inH, inW, kH, kW, outH, outW, sH, sW, dH, dW, padTop, padLeft } = g;
+  const pixels = batch * outH * outW;
+  const start = new Int32Array(pixels + 1);
+  const xOff = new Int32Array(pixels * kH * kW);
+  const cell = new Int32Array(pixels * kH * kW);
+  let t = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        start[(n * outH + oh) * outW + ow] = t;
+        for (let kh = 0; kh < kH; kh++) {
+          const ih = oh * sH + kh * dH - padTop;
+          if (ih < 0 || ih >= inH) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const iw = ow * sW + kw * dW - padLeft;
+            if (iw < 0 || iw >= inW) continue;
+            xOff[t] = ((n * inH + ih) * inW + iw) * channels;
+            cell[t] = kh * kW + kw;
+            t++;
+          }
+        }
+      }
+    }
+  }
+  start[pixels] = t;
+  return { start, xOff, cell };
+}

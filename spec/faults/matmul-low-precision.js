@@ -2,6 +2,8 @@
 // BatchMatMul accumulates in a half-precision register (an 11-bit significand)
 // instead of float32.
 const { replaceKernel, values, make } = require('./kernel');
+// the built reference (npm test builds dist/ first)
+const { broadcastIndex } = require('../../dist/reference/tensor');
 
 /** x rounded to 11 significant bits (IEEE half's significand; its range is not modelled). */
 function half(x) {
@@ -19,32 +21,14 @@ exports.register = (tf) =>
     const m = transposeA ? ac : ar;
     const k = transposeA ? ar : ac;
     const n = transposeB ? br : bc;
-    const aBatch = a.shape.slice(0, -2);
-    const bBatch = b.shape.slice(0, -2);
-    const rank = Math.max(aBatch.length, bBatch.length);
-    const pad = (s) => [...new Array(rank - s.length).fill(1), ...s];
-    const pa = pad(aBatch);
-    const pb = pad(bBatch);
-    const batch = pa.map((d, i) => Math.max(d, pb[i]));
-    const total = batch.reduce((p, d) => p * d, 1);
+    // the batch index of a and of b for each output batch, broadcast as the reference does
+    const { shape: batch, aIdx, bIdx } = broadcastIndex('BatchMatMul', a.shape.slice(0, -2), b.shape.slice(0, -2));
     const av = values(args.backend, a);
     const bv = values(args.backend, b);
-    const y = new Float32Array(total * m * n);
-    for (let t = 0; t < total; t++) {
-      // broadcast: the batch index of a and of b for output batch t
-      let rest = t;
-      let ia = 0;
-      let ib = 0;
-      let sa = 1;
-      let sb = 1;
-      for (let d = rank - 1; d >= 0; d--) {
-        const i = rest % batch[d];
-        rest = Math.floor(rest / batch[d]);
-        ia += (pa[d] === 1 ? 0 : i) * sa;
-        ib += (pb[d] === 1 ? 0 : i) * sb;
-        sa *= pa[d];
-        sb *= pb[d];
-      }
+    const y = new Float32Array(aIdx.length * m * n);
+    for (let t = 0; t < aIdx.length; t++) {
+      const ia = aIdx[t];
+      const ib = bIdx[t];
       for (let i = 0; i < m; i++)
         for (let j = 0; j < n; j++) {
           let acc = 0;

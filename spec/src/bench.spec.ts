@@ -10,8 +10,8 @@ import { mergeProcesses } from '../../src/bench/merge';
 import { html, markdown } from '../../src/bench/report';
 import { logLogSlope, median, medianCI } from '../../src/bench/stats';
 import { matMulSpec } from '../../src/ops/matMul';
-import { spawn, spawnSync } from 'child_process';
-import { BIN, ROOT, crosscheck } from '../helpers/cli';
+import { spawnSync } from 'child_process';
+import { crosscheck, interrupted } from '../helpers/cli';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 
@@ -141,12 +141,7 @@ describe('bench and report: bad input exits 2 before any measurement', () => {
 
   it('an interrupted bench (SIGINT) writes nothing into --out and leaves no bench process behind', async () => {
     const out = path.join(dir, 'interrupted');
-    const child = spawn(process.execPath, [BIN, 'bench', '--ops', 'softmax', '--sizes', 'medium', '--out', out, '--quiet'], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise((r) => setTimeout(r, 4000));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    const { code, err } = await interrupted(['bench', '--ops', 'softmax', '--sizes', 'medium', '--out', out, '--quiet'], 4000);
     expect(code).toBe(130);
     expect(err).toMatch(/interrupted \(SIGINT\); no result file was written/);
     expect(fs.existsSync(out)).toBe(false);

@@ -2,12 +2,12 @@
  * The command line as a user runs it: the built bin/crosscheck.js in a child
  * process (`npm test` builds first).
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { opIds } from '../../src/ops';
-import { BIN, ROOT, crosscheck } from '../helpers/cli';
+import { crosscheck, interrupted } from '../helpers/cli';
 
 
 
@@ -79,12 +79,7 @@ describe('crosscheck check --json', () => {
 
   it('an interrupted run (SIGINT) writes no file, half or whole, and leaves no worker behind', async () => {
     const file = path.join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, [BIN, 'check', '--seed', '424242', '--json', file], { cwd: ROOT, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise((r) => setTimeout(r, 2500));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    const { code, err } = await interrupted(['check', '--seed', '424242', '--json', file], 2500);
     expect(code).toBe(130);
     expect(err).toMatch(/interrupted \(SIGINT\); no result file was written/);
     expect(fs.existsSync(file)).toBe(false);

@@ -31,7 +31,7 @@ export interface Runner {
 export interface Timing {
   contender: Contender;
   /**
-   * The median of the control (a fixed JavaScript loop, see controlRunner)
+   * The median of the control (a fixed JavaScript loop, see controlLoop)
    * sampled in turn with the contenders of this entry: how fast the machine was
    * while the entry was measured (`crosscheck compare` shows it, and divides by
    * it with --normalise).
@@ -118,13 +118,9 @@ function controlLoop(): void {
 }
 const CONTROL: Runner = { contender: 'control' as Contender, setup() {}, run: controlLoop, teardown() {} };
 
-export function controlRunner(): Runner {
-  return CONTROL;
-}
-
 /** Times every runner and the control, interleaved, within `budgetMs` of sampling. */
 export async function measure(contenders: readonly Runner[], budgetMs: number): Promise<Timing[]> {
-  const control = controlRunner();
+  const control = CONTROL;
   const runners = [...contenders, control];
   const state = new Map<Runner, Timing>();
   const live: Runner[] = [];
