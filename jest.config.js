@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // tfjs-layers ships MultiHeadAttention only as ES modules (see src/layersLoader.ts): compile them to CommonJS here too.
+    // tfjs-layers ships MultiHeadAttention only as ES modules (see src/tfjs/layersLoader.ts): compile them to CommonJS here too.
     '@tensorflow/tfjs-layers/dist/(?!tf-layers).+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2020', esModuleInterop: true }, isolatedModules: true }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@tensorflow/tfjs-layers/dist/(?!tf-layers))'],

@@ -1,12 +1,15 @@
 /** Gradient of average pooling, mirroring the TF.js kernel `AvgPoolGrad`. */
 import { windowCounts } from './AvgPool';
-import { expectDyShape } from './Conv2DBackpropFilter';
-import { forEachWindowCell, pool2dInfo } from './pool';
-import { ArgumentError, Shape, Tensor64, tensor } from './tensor';
+import { pool2dInfo } from './pool';
+import { ArgumentError, Shape, Tensor64, expectDyShape, sizeOf, tensor } from './tensor';
 import { Padding } from './window';
 
 /**
- * dx[n, h, w, c] = sum over windows (i, j) holding (h, w) of dy[n, i, j, c] / |W_ij|.
+ * dx[n, h, w, c] = sum over the windows (i, j) holding (h, w) of dy[n, i, j, c] / |W_ij|.
+ *
+ * Order: each window's share dy / |W_ij| is added to its real cells; a cell's
+ * sum starts at 0 and takes the shares one at a time in row-major order of the
+ * output elements `[n, i, j, c]`.
  *
  * @param dy `[batch, outH, outW, channels]`
  * @param xShape the forward input's shape
@@ -20,12 +23,28 @@ export function avgPoolGrad(
 ): Tensor64 {
   if (xShape.length !== 4) throw new ArgumentError('avgPoolGrad', `xShape must have 4 dimensions, got [${xShape.join(',')}].`);
   const g = pool2dInfo('avgPoolGrad', tensor(xShape), filterSize, strides, pad);
-  expectDyShape('avgPoolGrad', dy, [g.batch, g.outH, g.outW, g.channels]);
+  const { batch, inH, inW, channels: C, kH, kW, sH, sW, outH, outW, padTop, padLeft } = g;
+  expectDyShape('avgPoolGrad', dy, [batch, outH, outW, C]);
   const count = windowCounts(g);
-  const dx = new Float64Array(xShape.reduce((a, b) => a * b, 1));
-  const C = g.channels;
-  forEachWindowCell(g, (o, i) => {
-    for (let c = 0; c < C; c++) dx[i + c] += dy.data[o + c] / count[o + c];
-  });
+  const dx = new Float64Array(sizeOf(xShape));
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        for (let c = 0; c < C; c++) {
+          const o = ((n * outH + oh) * outW + ow) * C + c;
+          const share = dy.data[o] / count[o];
+          for (let kh = 0; kh < kH; kh++) {
+            const ih = oh * sH + kh - padTop;
+            if (ih < 0 || ih >= inH) continue;
+            for (let kw = 0; kw < kW; kw++) {
+              const iw = ow * sW + kw - padLeft;
+              if (iw < 0 || iw >= inW) continue;
+              dx[((n * inH + ih) * inW + iw) * C + c] += share;
+            }
+          }
+        }
+      }
+    }
+  }
   return { shape: [...xShape], data: dx };
 }

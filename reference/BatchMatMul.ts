@@ -19,8 +19,8 @@ export interface MatMulInfo {
   bBatch: Int32Array;
 }
 
-/** Checks the shapes of a product and derives its geometry. */
-export function matMulInfo(a: Tensor64, b: Tensor64, transposeA: boolean, transposeB: boolean, op = 'matMul'): MatMulInfo {
+/** Checks the shapes of a product (for `op`: matMul or matMulGrad) and derives its geometry. */
+export function matMulInfo(op: string, a: Tensor64, b: Tensor64, transposeA: boolean, transposeB: boolean): MatMulInfo {
   if (a.shape.length < 2 || b.shape.length < 2) {
     throw new ArgumentError(op, `a and b must have rank >= 2, got [${a.shape.join(',')}] and [${b.shape.join(',')}].`);
   }
@@ -46,65 +46,33 @@ export function matMulInfo(a: Tensor64, b: Tensor64, transposeA: boolean, transp
 }
 
 /**
- * y[..., i, j] = sum_p opA(a)[..., i, p] * opB(b)[..., p, j], each sum taken in
- * ascending p.
+ * y[..., i, j] = sum_p opA(a)[..., i, p] * opB(b)[..., p, j], where
+ * opA(a)[i, p] is a[p, i] under transposeA (and likewise for b).
+ *
+ * Order: each output element is one sum starting at 0, the products added one
+ * at a time in ascending p.
  */
 export function matMul(a: Tensor64, b: Tensor64, transposeA = false, transposeB = false): Tensor64 {
-  const g = matMulInfo(a, b, transposeA, transposeB);
+  const g = matMulInfo('matMul', a, b, transposeA, transposeB);
   const { m, k, n } = g;
   const total = g.aBatch.length;
   const y = new Float64Array(total * m * n);
-  const ad = a.data;
-  // NOTE: a transposed b is copied to [k, n] once, so that the inner loop always
-  // runs over contiguous columns of b and y.
-  const bd = transposeB ? transposeLast2(b.data, b.shape) : b.data;
-  const aAt = transposeA ? (off: number, i: number, p: number) => ad[off + p * m + i] : (off: number, i: number, p: number) => ad[off + i * k + p];
   for (let t = 0; t < total; t++) {
     const aOff = g.aBatch[t] * m * k;
     const bOff = g.bBatch[t] * k * n;
-    const yOff = t * m * n;
-    let i = 0;
-    // four rows of y at a time share each load of b (the order of every sum is unchanged)
-    for (; i + 4 <= m; i += 4) {
-      const y0 = yOff + i * n;
-      const y1 = y0 + n;
-      const y2 = y1 + n;
-      const y3 = y2 + n;
-      for (let p = 0; p < k; p++) {
-        const a0 = aAt(aOff, i, p);
-        const a1 = aAt(aOff, i + 1, p);
-        const a2 = aAt(aOff, i + 2, p);
-        const a3 = aAt(aOff, i + 3, p);
-        const bRow = bOff + p * n;
-        for (let j = 0; j < n; j++) {
-          const bv = bd[bRow + j];
-          y[y0 + j] += a0 * bv;
-          y[y1 + j] += a1 * bv;
-          y[y2 + j] += a2 * bv;
-          y[y3 + j] += a3 * bv;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) {
+          const av = transposeA ? a.data[aOff + p * m + i] : a.data[aOff + i * k + p];
+          const bv = transposeB ? b.data[bOff + j * k + p] : b.data[bOff + p * n + j];
+          sum += av * bv;
         }
-      }
-    }
-    for (; i < m; i++) {
-      const yRow = yOff + i * n;
-      for (let p = 0; p < k; p++) {
-        const av = aAt(aOff, i, p);
-        const bRow = bOff + p * n;
-        for (let j = 0; j < n; j++) y[yRow + j] += av * bd[bRow + j];
+        y[(t * m + i) * n + j] = sum;
       }
     }
   }
   return { shape: [...g.batch, m, n], data: y };
-}
-
-/** The last two dimensions of a row-major tensor swapped, every batch matrix. */
-function transposeLast2(d: Float64Array, shape: Shape): Float64Array {
-  const [r, c] = shape.slice(-2);
-  const out = new Float64Array(d.length);
-  for (let off = 0; off < d.length; off += r * c) {
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[off + j * r + i] = d[off + i * c + j];
-  }
-  return out;
 }
 
 /** Sums a broadcast gradient back over the batch dimensions a tensor of `shape` was broadcast along. */
@@ -132,9 +100,13 @@ function reduceTo(t: Tensor64, shape: Shape): Tensor64 {
  * Gradients of y = opA(a) opB(b): with dy the gradient of y,
  *   d opA(a) = dy opB(b)^T,  d opB(b) = opA(a)^T dy,
  * transposed back where a or b entered transposed, and summed over broadcast batches.
+ * TF.js composes it, so it sits under the forward.
+ *
+ * Order: each is one matMul (its order); where a or b was broadcast, the batch
+ * gradients are then added one at a time, from 0, in ascending batch order.
  */
 export function matMulGrad(a: Tensor64, b: Tensor64, dy: Tensor64, transposeA = false, transposeB = false): { a: Tensor64; b: Tensor64 } {
-  const g = matMulInfo(a, b, transposeA, transposeB, 'matMulGrad');
+  const g = matMulInfo('matMulGrad', a, b, transposeA, transposeB);
   const want = [...g.batch, g.m, g.n];
   if (dy.shape.length !== want.length || dy.shape.some((d, i) => d !== want[i])) {
     throw new ArgumentError('matMulGrad', `dy must have the output shape [${want.join(',')}], got [${dy.shape.join(',')}].`);

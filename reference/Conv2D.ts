@@ -4,22 +4,25 @@
  * is not flipped.
  *
  * Layouts: x is NHWC `[batch, height, width, inChannels]`, the filter is
- * `[fh, fw, inChannels, outChannels]`. The notes' `I_c[x, y]` is `x[n, y, x, c]`.
+ * `[fh, fw, inChannels, outChannels]`. The notes' `I_c[x, y]` is `x[n, y, x, c]`
+ * and their `G_c[a, b]` is `filter[b, a, c, co]`, one output channel co at a time.
  */
 import { ArgumentError, Tensor64, expectRank, pair } from './tensor';
-import { Padding, Window2D, window2D, windowTaps } from './window';
+import { Padding, Window2D, window2D } from './window';
 
 export { convOutputSize } from './window';
 
-/** Checks the arguments of a conv2d and derives its geometry. */
+export type Conv2DInfo = Window2D & { batch: number; inC: number; outC: number };
+
+/** Checks the arguments of a conv2d (or of its gradients, named by `op`) and derives its geometry. */
 export function conv2dInfo(
+  op: string,
   x: Tensor64,
   filter: Tensor64,
   strides: number | readonly [number, number],
   pad: Padding,
   dilations: number | readonly [number, number] = 1,
-  op = 'conv2d',
-): Window2D & { batch: number; inC: number; outC: number } {
+): Conv2DInfo {
   expectRank(op, 'x', x, 4);
   expectRank(op, 'filter', filter, 4);
   const [batch, inH, inW, inC] = x.shape;
@@ -36,25 +39,14 @@ export function conv2dInfo(
 }
 
 /**
- * The window table of a convolution (window.ts, windowTaps) with each cell's
- * filter offset: fOff[t] is the flat offset of filter[kh, kw, 0, 0]. Forward and
- * both gradients walk this one table with their own channel loops.
- */
-export interface TapTable {
-  start: Int32Array;
-  xOff: Int32Array;
-  fOff: Int32Array;
-}
-
-export function tapTable(g: ReturnType<typeof conv2dInfo>): TapTable {
-  const { start, xOff, cell } = windowTaps(g, g.batch, g.inC);
-  const perCell = g.inC * g.outC;
-  return { start, xOff, fOff: cell.map((c) => c * perCell) };
-}
-
-/**
- * y[n, oh, ow, co] = sum_{kh, kw, ci} x[n, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft, ci] * filter[kh, kw, ci, co]
- * (notes, part 1a; cells outside the input count as zero).
+ * y[n, oh, ow, co] = sum_{ci} sum_{kh, kw} x[n, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft, ci] * filter[kh, kw, ci, co]
+ * (notes, part 1a; cells outside the input are skipped: they count as zero).
+ *
+ * Order (the notes' pseudocode, part 1b): for each output element, `total`
+ * starts at 0; for each input channel ci in ascending order, the products of
+ * that channel's window are added one at a time, in row-major window order
+ * (kh, then kw), into a per-channel sum starting at 0, and that sum is added to
+ * `total`.
  *
  * Output `[batch, outH, outW, outChannels]`. Unlike `tf.conv2d`, strides and
  * dilations greater than 1 may be combined.
@@ -66,37 +58,34 @@ export function conv2d(
   pad: Padding,
   dilations: number | readonly [number, number] = 1,
 ): Tensor64 {
-  const g = conv2dInfo(x, filter, strides, pad, dilations);
-  const { inC, outC } = g;
-  const y = new Float64Array(g.batch * g.outH * g.outW * outC);
-  const xd = x.data;
-  const fd = filter.data;
-  const taps = tapTable(g);
-  for (let p = 0; p + 1 < taps.start.length; p++) {
-    const yOff = p * outC;
-    for (let t = taps.start[p]; t < taps.start[p + 1]; t++) {
-      const xOff = taps.xOff[t];
-      const fOff = taps.fOff[t];
-      let ci = 0;
-      // NOTE: four input channels per pass over the output row (the innermost loop
-      // runs over contiguous output channels), a quarter of the loads and stores of y.
-      for (; ci + 4 <= inC; ci += 4) {
-        const x0 = xd[xOff + ci];
-        const x1 = xd[xOff + ci + 1];
-        const x2 = xd[xOff + ci + 2];
-        const x3 = xd[xOff + ci + 3];
-        const f0 = fOff + ci * outC;
-        const f1 = f0 + outC;
-        const f2 = f1 + outC;
-        const f3 = f2 + outC;
-        for (let co = 0; co < outC; co++) y[yOff + co] += x0 * fd[f0 + co] + x1 * fd[f1 + co] + x2 * fd[f2 + co] + x3 * fd[f3 + co];
-      }
-      for (; ci < inC; ci++) {
-        const xv = xd[xOff + ci];
-        const fRow = fOff + ci * outC;
-        for (let co = 0; co < outC; co++) y[yOff + co] += xv * fd[fRow + co];
+  const g = conv2dInfo('conv2d', x, filter, strides, pad, dilations);
+  const { batch, inH, inW, inC, kH, kW, sH, sW, dH, dW, outH, outW, outC, padTop, padLeft } = g;
+  const y = new Float64Array(batch * outH * outW * outC);
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      // the notes' y = oh * sH (the window's top row, before padding)
+      for (let ow = 0; ow < outW; ow++) {
+        // the notes' x = ow * sW (the window's left column, before padding)
+        for (let co = 0; co < outC; co++) {
+          let total = 0;
+          for (let ci = 0; ci < inC; ci++) {
+            // the notes' c: summation(window * G_c), window = I_c[x : x + w, y : y + h]
+            let sum = 0;
+            for (let kh = 0; kh < kH; kh++) {
+              const ih = oh * sH + kh * dH - padTop;
+              if (ih < 0 || ih >= inH) continue;
+              for (let kw = 0; kw < kW; kw++) {
+                const iw = ow * sW + kw * dW - padLeft;
+                if (iw < 0 || iw >= inW) continue;
+                sum += x.data[((n * inH + ih) * inW + iw) * inC + ci] * filter.data[((kh * kW + kw) * inC + ci) * outC + co];
+              }
+            }
+            total = total + sum;
+          }
+          y[((n * outH + oh) * outW + ow) * outC + co] = total;
+        }
       }
     }
   }
-  return { shape: [g.batch, g.outH, g.outW, outC], data: y };
+  return { shape: [batch, outH, outW, outC], data: y };
 }

@@ -3,22 +3,19 @@
  * the TF.js kernel `Conv2DBackpropFilter`. Each weight receives a contribution from
  * every patch of the image it was applied to.
  */
-import { conv2dInfo, tapTable } from './Conv2D';
-import { ArgumentError, Shape, Tensor64, expectRank, tensor } from './tensor';
+import { conv2dInfo } from './Conv2D';
+import { ArgumentError, Shape, Tensor64, expectDyShape, tensor } from './tensor';
 import { Padding } from './window';
 
-/** Checks that `dy` has the shape conv2d gives for these arguments. */
-export function expectDyShape(op: string, dy: Tensor64, want: Shape): void {
-  expectRank(op, 'dy', dy, want.length);
-  if (dy.shape.some((d, i) => d !== want[i])) {
-    throw new ArgumentError(op, `dy must have the output shape [${want.join(',')}], got [${dy.shape.join(',')}].`);
-  }
-}
-
 /**
- * dW[kh, kw, ci, co] = sum_{n, i, j} dy[n, i, j, co] * x[n, sH*i + dH*kh - padTop, sW*j + dW*kw - padLeft, ci]
+ * dW[kh, kw, ci, co] = sum_{n, i, j} dy[n, i, j, co] * x[n, i*sH + kh*dH - padTop, j*sW + kw*dW - padLeft, ci]
  * (notes, eq. 1, generalised to batch, output channels, strides, padding and
- * dilation; terms outside the input are zero, as the notes say).
+ * dilation; terms outside the input are zero, as the notes say, and skipped).
+ * Here (i, j) is the output (row, column); the notes' R[i, j] counts i along the
+ * width, as their I_c[x, y] does.
+ *
+ * Order: each weight is one sum starting at 0, the products added one at a time
+ * over the output positions (n, i, j) in row-major order.
  *
  * @param x `[batch, inH, inW, inC]`
  * @param dy `[batch, outH, outW, outC]`, the gradient of the loss with respect to conv2d's output
@@ -35,41 +32,29 @@ export function conv2DBackpropFilter(
 ): Tensor64 {
   const op = 'conv2DBackpropFilter';
   if (filterShape.length !== 4) throw new ArgumentError(op, `filterShape must have 4 dimensions, got [${filterShape.join(',')}].`);
-  const g = conv2dInfo(x, tensor(filterShape), strides, pad, dilations, op);
-  const { kH, kW, inC, outC } = g;
-  expectDyShape(op, dy, [g.batch, g.outH, g.outW, outC]);
+  const g = conv2dInfo(op, x, tensor(filterShape), strides, pad, dilations);
+  const { batch, inH, inW, inC, kH, kW, sH, sW, dH, dW, outH, outW, outC, padTop, padLeft } = g;
+  expectDyShape(op, dy, [batch, outH, outW, outC]);
   const dw = new Float64Array(kH * kW * inC * outC);
-  const xd = x.data;
-  const dyd = dy.data;
-  const taps = tapTable(g);
-  for (let p = 0; p + 1 < taps.start.length; p++) {
-    const dyOff = p * outC;
-    for (let t = taps.start[p]; t < taps.start[p + 1]; t++) {
-      const xOff = taps.xOff[t];
-      const wOff = taps.fOff[t];
-      let ci = 0;
-      // NOTE: four input channels per pass, sharing each load of the dy row.
-      for (; ci + 4 <= inC; ci += 4) {
-        const x0 = xd[xOff + ci];
-        const x1 = xd[xOff + ci + 1];
-        const x2 = xd[xOff + ci + 2];
-        const x3 = xd[xOff + ci + 3];
-        const w0 = wOff + ci * outC;
-        const w1 = w0 + outC;
-        const w2 = w1 + outC;
-        const w3 = w2 + outC;
+  // dW[kh,kw,ci,co] = sum_{n,i,j} dy[n,i,j,co] * x[n, i*sH + kh*dH - padTop, j*sW + kw*dW - padLeft, ci]  (notes, eq. 1)
+  for (let kh = 0; kh < kH; kh++) {
+    for (let kw = 0; kw < kW; kw++) {
+      for (let ci = 0; ci < inC; ci++) {
         for (let co = 0; co < outC; co++) {
-          const d = dyd[dyOff + co];
-          dw[w0 + co] += x0 * d;
-          dw[w1 + co] += x1 * d;
-          dw[w2 + co] += x2 * d;
-          dw[w3 + co] += x3 * d;
+          let sum = 0;
+          for (let n = 0; n < batch; n++) {
+            for (let i = 0; i < outH; i++) {
+              const ih = i * sH + kh * dH - padTop;
+              if (ih < 0 || ih >= inH) continue;
+              for (let j = 0; j < outW; j++) {
+                const iw = j * sW + kw * dW - padLeft;
+                if (iw < 0 || iw >= inW) continue;
+                sum += dy.data[((n * outH + i) * outW + j) * outC + co] * x.data[((n * inH + ih) * inW + iw) * inC + ci];
+              }
+            }
+          }
+          dw[((kh * kW + kw) * inC + ci) * outC + co] = sum;
         }
-      }
-      for (; ci < inC; ci++) {
-        const xv = xd[xOff + ci];
-        const wRow = wOff + ci * outC;
-        for (let co = 0; co < outC; co++) dw[wRow + co] += xv * dyd[dyOff + co];
       }
     }
   }

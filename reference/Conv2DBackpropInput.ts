@@ -3,16 +3,18 @@
  * that lets backprop "continue on to the layer before"), mirroring the TF.js
  * kernel `Conv2DBackpropInput`.
  */
-import { conv2dInfo, tapTable } from './Conv2D';
-import { expectDyShape } from './Conv2DBackpropFilter';
-import { ArgumentError, Shape, Tensor64, tensor } from './tensor';
+import { conv2dInfo } from './Conv2D';
+import { ArgumentError, Shape, Tensor64, expectDyShape, tensor } from './tensor';
 import { Padding } from './window';
 
 /**
  * dX[n, ih, iw, ci] = sum_{kh, kw, co} dy[n, i, j, co] * filter[kh, kw, ci, co]
- * over the (i, j, kh, kw) with ih = sH*i + dH*kh - padTop and iw = sW*j + dW*kw - padLeft:
- * every output an image cell took part in sends its gradient back through the tap
- * that touched it.
+ * over the (kh, kw) for which an output position (i, j) has ih = i*sH + kh*dH - padTop
+ * and iw = j*sW + kw*dW - padLeft: every output an image cell took part in sends
+ * its gradient back through the filter tap that touched it.
+ *
+ * Order: each dX element is one sum starting at 0, the products added one at a
+ * time over (kh, kw, co) in row-major order.
  *
  * @param xShape `[batch, inH, inW, inC]`
  * @param dy `[batch, outH, outW, outC]`
@@ -29,23 +31,31 @@ export function conv2DBackpropInput(
 ): Tensor64 {
   const op = 'conv2DBackpropInput';
   if (xShape.length !== 4) throw new ArgumentError(op, `xShape must have 4 dimensions, got [${xShape.join(',')}].`);
-  const g = conv2dInfo(tensor(xShape), filter, strides, pad, dilations, op);
-  const { inC, outC } = g;
-  expectDyShape(op, dy, [g.batch, g.outH, g.outW, outC]);
-  const dx = new Float64Array(g.batch * g.inH * g.inW * inC);
-  const fd = filter.data;
-  const dyd = dy.data;
-  const taps = tapTable(g);
-  for (let p = 0; p + 1 < taps.start.length; p++) {
-    const dyOff = p * outC;
-    for (let t = taps.start[p]; t < taps.start[p + 1]; t++) {
-      const xOff = taps.xOff[t];
-      const wOff = taps.fOff[t];
-      for (let ci = 0; ci < inC; ci++) {
-        const wRow = wOff + ci * outC;
-        let acc = 0;
-        for (let co = 0; co < outC; co++) acc += dyd[dyOff + co] * fd[wRow + co];
-        dx[xOff + ci] += acc;
+  const g = conv2dInfo(op, tensor(xShape), filter, strides, pad, dilations);
+  const { batch, inH, inW, inC, kH, kW, sH, sW, dH, dW, outH, outW, outC, padTop, padLeft } = g;
+  expectDyShape(op, dy, [batch, outH, outW, outC]);
+  const dx = new Float64Array(batch * inH * inW * inC);
+  for (let n = 0; n < batch; n++) {
+    for (let ih = 0; ih < inH; ih++) {
+      for (let iw = 0; iw < inW; iw++) {
+        for (let ci = 0; ci < inC; ci++) {
+          let sum = 0;
+          for (let kh = 0; kh < kH; kh++) {
+            // the output row i whose window puts tap kh on image row ih, if there is one
+            const rowOff = ih + padTop - kh * dH;
+            if (rowOff < 0 || rowOff % sH !== 0 || rowOff / sH >= outH) continue;
+            const i = rowOff / sH;
+            for (let kw = 0; kw < kW; kw++) {
+              const colOff = iw + padLeft - kw * dW;
+              if (colOff < 0 || colOff % sW !== 0 || colOff / sW >= outW) continue;
+              const j = colOff / sW;
+              for (let co = 0; co < outC; co++) {
+                sum += dy.data[((n * outH + i) * outW + j) * outC + co] * filter.data[((kh * kW + kw) * inC + ci) * outC + co];
+              }
+            }
+          }
+          dx[((n * inH + ih) * inW + iw) * inC + ci] = sum;
+        }
       }
     }
   }

@@ -8,6 +8,7 @@ import { conv2DBackpropFilter } from './Conv2DBackpropFilter';
 import { conv2DBackpropInput } from './Conv2DBackpropInput';
 import { maxPool } from './MaxPool';
 import { maxPoolGrad } from './MaxPoolGrad';
+import { relu } from './Relu';
 import { ArgumentError, Tensor64 } from './tensor';
 import { Padding } from './window';
 
@@ -27,17 +28,9 @@ export interface ConvReluMaxPoolForward {
   pooled: Tensor64;
 }
 
-/** relu(x) = max(x, 0), with NaN propagating (IEEE 754 maximum, like Math.max and TF.js). */
-export function reluScalar(v: number): number {
-  return v > 0 || Number.isNaN(v) ? v : 0;
-}
-
-export function relu(t: Tensor64): Tensor64 {
-  return { shape: t.shape, data: t.data.map(reluScalar) };
-}
-
 /**
  * L = sum_o w[o] * maxPool(relu(conv2d(x, filter)))[o]; `w` has the pooled shape.
+ * Order: the sum starts at 0 and adds w[o] * pooled[o] in ascending flat o.
  */
 export function convReluMaxPool(x: Tensor64, filter: Tensor64, w: Tensor64, p: ConvReluMaxPoolParams): ConvReluMaxPoolForward {
   const conv = conv2d(x, filter, p.strides, p.pad);
@@ -58,6 +51,7 @@ export function convReluMaxPool(x: Tensor64, filter: Tensor64, w: Tensor64, p: C
 export function convReluMaxPoolUpstream(fwd: ConvReluMaxPoolForward, w: Tensor64, dL: number, p: ConvReluMaxPoolParams): Tensor64 {
   const dPooled: Tensor64 = { shape: w.shape, data: w.data.map((v) => v * dL) };
   const dRelu = maxPoolGrad(dPooled, fwd.relu, p.poolSize, p.poolStrides, p.poolPad);
+  // NOTE: the relu mask selects: g where conv > 0, +0 elsewhere (even for an infinite g)
   return { shape: dRelu.shape, data: dRelu.data.map((g, i) => (fwd.conv.data[i] > 0 ? g : 0)) };
 }
 

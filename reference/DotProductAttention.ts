@@ -3,7 +3,8 @@
  * decoding"): a(Q, K, V) = softmax(scale * Q K^T + M) V, scale = 1/sqrt(d_k) by
  * default (1 gives the notes' unscaled form). It has no TF.js kernel; it is named
  * for what it does. The steps are the ones the TF.js composition runs:
- *   s = matMul(q, k, false, true); s = s * scale; s = s + M; p = softmax(s); out = matMul(p, v).
+ *   s = matMul(q, k, false, true); s = s * scale; s = s + M; p = softmax(s); out = matMul(p, v),
+ * each step in its own op's order (BatchMatMul.ts, Softmax.ts).
  *
  * Masks (M is 0 where attention is allowed, -Inf where it is not):
  *   causal: position l attends to t <= l (masked decoding);
@@ -85,7 +86,8 @@ export function dotProductAttention(q: Tensor64, k: Tensor64, v: Tensor64, mask?
 /**
  * Gradients of the attention output with respect to q, k and v, for the
  * upstream gradient dOut [batch, nq, dv]: dV = P^T dOut; dP = dOut V^T;
- * dS = softmaxGrad(P, dP); dQ = (scale dS) K; dK = (scale dS)^T Q.
+ * dS = softmaxGrad(P, dP); dQ = (scale dS) K; dK = (scale dS)^T Q, in that
+ * order, by matMulGrad and softmaxGrad (the steps of TF.js's composed gradient).
  */
 export function dotProductAttentionGrad(
   q: Tensor64, k: Tensor64, v: Tensor64, dOut: Tensor64, mask?: AttentionMask, scale?: number,

@@ -5,7 +5,7 @@
  * gelu(z) = 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))).
  */
 import { matMul, matMulGrad } from './BatchMatMul';
-import { reluScalar } from './ConvReluMaxPool';
+import { reluGradScalar, reluScalar } from './Relu';
 import { ArgumentError, Tensor64, expectRank } from './tensor';
 
 export type Activation = 'relu' | 'gelu';
@@ -43,7 +43,7 @@ function check(op: string, x: Tensor64, w: FeedForwardWeights): { rows: number; 
 
 const addRow = (t: Tensor64, b: Tensor64): Tensor64 => ({ shape: t.shape, data: t.data.map((v, i) => v + b.data[i % b.data.length]) });
 
-/** y = x + act(x W1 + b1) W2 + b2 */
+/** y = x + act(x W1 + b1) W2 + b2, computed as z = matMul(x, W1) + b1, then (matMul(act(z), W2) + b2) + x. */
 export function feedForward(x: Tensor64, w: FeedForwardWeights, act: Activation): Tensor64 {
   const { rows, d, dff } = check('feedForward', x, w);
   const xf = { shape: [rows, d], data: x.data };
@@ -53,7 +53,11 @@ export function feedForward(x: Tensor64, w: FeedForwardWeights, act: Activation)
   return { shape: x.shape, data: y.data.map((v, i) => v + x.data[i]) };
 }
 
-/** Gradients with respect to x, W1, b1, W2, b2 for the upstream dy [batch, n, d]. */
+/**
+ * Gradients with respect to x, W1, b1, W2, b2 for the upstream dy [batch, n, d],
+ * by matMulGrad; db1 and db2 sum their rows from 0 in ascending row order;
+ * dx = (dz W1^T) + dy.
+ */
 export function feedForwardGrad(x: Tensor64, w: FeedForwardWeights, act: Activation, dy: Tensor64): { x: Tensor64; w1: Tensor64; b1: Tensor64; w2: Tensor64; b2: Tensor64 } {
   const { rows, d, dff } = check('feedForwardGrad', x, w);
   const xf = { shape: [rows, d], data: x.data };
@@ -61,7 +65,7 @@ export function feedForwardGrad(x: Tensor64, w: FeedForwardWeights, act: Activat
   const a = { shape: [rows, dff], data: z.data.map(act === 'relu' ? reluScalar : gelu) };
   const dyf = { shape: [rows, d], data: dy.data };
   const g2 = matMulGrad(a, w.w2, dyf);
-  const dz = { shape: [rows, dff], data: g2.a.data.map((g, i) => g * (act === 'relu' ? (z.data[i] > 0 ? 1 : 0) : geluDerivative(z.data[i]))) };
+  const dz = { shape: [rows, dff], data: g2.a.data.map((g, i) => (act === 'relu' ? reluGradScalar(z.data[i], g) : g * geluDerivative(z.data[i]))) };
   const g1 = matMulGrad(xf, w.w1, dz);
   const colSum = (t: Tensor64, cols: number) => {
     const s = new Float64Array(cols);

@@ -7,36 +7,54 @@
  * ignores padded cells (they never win).
  */
 import { Tensor64 } from './tensor';
-import { PoolInfo, forEachWindowCell, pool2dInfo, poolTaps } from './pool';
+import { PoolInfo, pool2dInfo } from './pool';
 import { Padding } from './window';
 
 /**
- * For each output element, the flat index into x of the element that achieved
- * the maximum: the first maximum in row-major window order on ties, the first
- * NaN if there is one.
+ * The one "which cell wins" rule of max pooling and its gradient: true when the
+ * candidate value `v` takes the place of the current winner `best`.
+ */
+export function beats(v: number, best: number): boolean {
+  // NOTE: strict '>' keeps the first maximum on ties (+0 against -0 included);
+  // a NaN beats any number and, once held, is never replaced.
+  return !Number.isNaN(best) && (Number.isNaN(v) || v > best);
+}
+
+/**
+ * For each output element `[n, i, j, c]`, the flat index into x of the cell that
+ * wins its window: the real cells are visited in row-major window order (kh,
+ * then kw), the first one holds, and a later one takes its place when it
+ * `beats` the holder. So ties go to the first maximum and NaN to the first NaN.
  */
 export function maxPoolArgmax(x: Tensor64, g: PoolInfo): Int32Array {
-  const arg = new Int32Array(g.batch * g.outH * g.outW * g.channels).fill(-1);
-  const xd = x.data;
-  const C = g.channels;
-  forEachWindowCell(g, (oBase, iBase) => {
-    for (let c = 0; c < C; c++) {
-      const o = oBase + c;
-      const i = iBase + c;
-      const a = arg[o];
-      if (a < 0) {
-        arg[o] = i;
-        continue;
+  const { batch, inH, inW, channels: C, kH, kW, sH, sW, outH, outW, padTop, padLeft } = g;
+  const arg = new Int32Array(batch * outH * outW * C);
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        for (let c = 0; c < C; c++) {
+          let win = -1;
+          for (let kh = 0; kh < kH; kh++) {
+            const ih = oh * sH + kh - padTop;
+            if (ih < 0 || ih >= inH) continue;
+            for (let kw = 0; kw < kW; kw++) {
+              const iw = ow * sW + kw - padLeft;
+              if (iw < 0 || iw >= inW) continue;
+              const i = ((n * inH + ih) * inW + iw) * C + c;
+              if (win < 0 || beats(x.data[i], x.data[win])) win = i;
+            }
+          }
+          arg[((n * outH + oh) * outW + ow) * C + c] = win;
+        }
       }
-      const best = xd[a];
-      // NOTE: strict '>' keeps the first maximum on ties; once a NaN is held, nothing replaces it.
-      if (!Number.isNaN(best) && (Number.isNaN(xd[i]) || xd[i] > best)) arg[o] = i;
     }
-  });
+  }
   return arg;
 }
 
 /**
+ * R[n, i, j, c] = x[maxPoolArgmax]: the value of the cell that wins the window.
+ *
  * @param x `[batch, inH, inW, channels]`
  * @returns `[batch, outH, outW, channels]`
  */
@@ -47,26 +65,8 @@ export function maxPool(
   pad: Padding,
 ): Tensor64 {
   const g = pool2dInfo('maxPool', x, filterSize, strides, pad);
-  const C = g.channels;
-  const { start, xOff } = poolTaps(g);
-  const xd = x.data;
-  // NOTE: the value of x[maxPoolArgmax], without the index table: the first cell
-  // opens each window; a later one replaces the holder only when strictly
-  // greater (ties, +0 against -0 included, keep the first) or NaN, and a held NaN
-  // is never replaced (NaN > v and v > NaN are both false).
-  const y = new Float64Array(g.batch * g.outH * g.outW * C).fill(NaN);
-  for (let p = 0; p + 1 < start.length; p++) {
-    const t0 = start[p];
-    const t1 = start[p + 1];
-    if (t0 === t1) continue;
-    for (let c = 0; c < C; c++) {
-      let best = xd[xOff[t0] + c];
-      for (let t = t0 + 1; t < t1; t++) {
-        const v = xd[xOff[t] + c];
-        if (v > best || v !== v) best = v;
-      }
-      y[p * C + c] = best;
-    }
-  }
-  return { shape: [g.batch, g.outH, g.outW, C], data: y };
+  const arg = maxPoolArgmax(x, g);
+  // NOTE: a window without a real cell (not produced by TensorFlow's padding rule) would be NaN.
+  const y = Float64Array.from(arg, (i) => (i < 0 ? NaN : x.data[i]));
+  return { shape: [g.batch, g.outH, g.outW, g.channels], data: y };
 }

@@ -3,15 +3,17 @@
  * `MaxPoolGrad`: "the gradient from the next layer is passed back only to the
  * neuron which achieved the max. All other neurons get zero gradient."
  */
-import { expectDyShape } from './Conv2DBackpropFilter';
 import { maxPoolArgmax } from './MaxPool';
 import { pool2dInfo } from './pool';
-import { Tensor64 } from './tensor';
+import { Tensor64, expectDyShape } from './tensor';
 import { Padding } from './window';
 
 /**
- * dx[argmax of window (i, j)] += dy[i, j]; ties go to the first maximum in
- * row-major window order; overlapping windows add their contributions.
+ * dx[argmax of window (i, j)] += dy[i, j], the winner chosen by maxPool's rule
+ * (`beats`: ties go to the first maximum in row-major window order).
+ *
+ * Order: overlapping windows add their contributions to a cell one at a time,
+ * starting from 0, in row-major order of the output elements `[n, i, j, c]`.
  *
  * @param dy `[batch, outH, outW, channels]`
  * @param x the forward input `[batch, inH, inW, channels]`
@@ -28,6 +30,8 @@ export function maxPoolGrad(
   expectDyShape('maxPoolGrad', dy, [g.batch, g.outH, g.outW, g.channels]);
   const arg = maxPoolArgmax(x, g);
   const dx = new Float64Array(x.data.length);
-  for (let o = 0; o < arg.length; o++) dx[arg[o]] += dy.data[o];
+  for (let o = 0; o < arg.length; o++) {
+    if (arg[o] >= 0) dx[arg[o]] += dy.data[o];
+  }
   return { shape: x.shape, data: dx };
 }

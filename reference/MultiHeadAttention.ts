@@ -56,7 +56,7 @@ function project(x: Tensor64, w: MultiHeadWeights, g: MultiHeadInfo) {
   return { xf, q: splitHeads(matMul(xf, w.wq), g), k: splitHeads(matMul(xf, w.wk), g), v: splitHeads(matMul(xf, w.wv), g) };
 }
 
-/** out [batch, n, d_model] */
+/** out [batch, n, d_model]: the steps above, by matMul and dotProductAttention (their orders). */
 export function multiHeadAttention(x: Tensor64, w: MultiHeadWeights, heads: number, mask?: AttentionMask): Tensor64 {
   const g = multiHeadInfo('multiHeadAttention', x, w, heads);
   const { q, k, v } = project(x, w, g);
@@ -64,7 +64,11 @@ export function multiHeadAttention(x: Tensor64, w: MultiHeadWeights, heads: numb
   return reshape(matMul(mergeHeads(o, g), w.wo), x.shape);
 }
 
-/** Gradients with respect to x and the four projections for the upstream dOut [batch, n, d_model]. */
+/**
+ * Gradients with respect to x and the four projections for the upstream dOut
+ * [batch, n, d_model], by matMulGrad and dotProductAttentionGrad; dx = dx_q + dx_k + dx_v,
+ * added left to right.
+ */
 export function multiHeadAttentionGrad(x: Tensor64, w: MultiHeadWeights, heads: number, dOut: Tensor64, mask?: AttentionMask): { x: Tensor64; wq: Tensor64; wk: Tensor64; wv: Tensor64; wo: Tensor64 } {
   const g = multiHeadInfo('multiHeadAttentionGrad', x, w, heads);
   const { xf, q, k, v } = project(x, w, g);

@@ -29,7 +29,12 @@ function check(op: string, h: Tensor64, w: SelfAttentionWeights): { batch: numbe
   return { batch, n, d, dk: w.wq.shape[0], dv: w.wv.shape[0] };
 }
 
-/** The notes' loops, one position at a time. */
+/**
+ * The notes' loops, one position at a time. Order: every sum starts at 0 and
+ * adds one product at a time in ascending index: q_t[i] = sum_j W_q[i, j] h_t[j]
+ * (and k_t, v_t); e_{l,t} = (sum_i q_l[i] k_t[i]) * scale + M[l, t]; m = max_t
+ * e_{l,t}; z = sum_t exp(e_{l,t} - m); a_l[i] = sum_t (exp(e_{l,t} - m) / z) v_t[i].
+ */
 export function selfAttentionLoop(h: Tensor64, w: SelfAttentionWeights, mask?: AttentionMask, scale = 1): Tensor64 {
   const { batch, n, d, dk, dv } = check('selfAttention', h, w);
   const M = mask ? additiveMask('selfAttention', mask, batch, n, n) : undefined;
@@ -62,7 +67,10 @@ export function selfAttentionLoop(h: Tensor64, w: SelfAttentionWeights, mask?: A
   return { shape: [batch, n, dv], data: out };
 }
 
-/** The matrix form: Q = H W_q^T, K = H W_k^T, V = H W_v^T; a = softmax(scale Q K^T + M) V. */
+/**
+ * The matrix form: Q = H W_q^T, K = H W_k^T, V = H W_v^T; a = softmax(scale Q K^T + M) V,
+ * by matMul and dotProductAttention (their orders).
+ */
 export function selfAttention(h: Tensor64, w: SelfAttentionWeights, mask?: AttentionMask, scale = 1): Tensor64 {
   check('selfAttention', h, w);
   const q = matMul(h, w.wq, false, true);
@@ -71,7 +79,11 @@ export function selfAttention(h: Tensor64, w: SelfAttentionWeights, mask?: Atten
   return dotProductAttention(q, k, v, mask, scale).output;
 }
 
-/** Gradients with respect to h and the three projections, for upstream dOut [batch, n, d_v]. */
+/**
+ * Gradients with respect to h and the three projections, for upstream dOut
+ * [batch, n, d_v], by dotProductAttentionGrad and matMulGrad; dh = dh_q + dh_k + dh_v,
+ * added left to right.
+ */
 export function selfAttentionGrad(h: Tensor64, w: SelfAttentionWeights, dOut: Tensor64, mask?: AttentionMask, scale = 1): { h: Tensor64; wq: Tensor64; wk: Tensor64; wv: Tensor64 } {
   check('selfAttentionGrad', h, w);
   const q = matMul(h, w.wq, false, true);

@@ -16,7 +16,13 @@ function lastAxis(op: string, t: Tensor64): number {
   return n;
 }
 
-/** y[..., j] = exp(x[..., j] - max_k x[..., k]) / sum_k exp(x[..., k] - max_k x[..., k]) */
+/**
+ * y[..., j] = exp(x[..., j] - max_k x[..., k]) / sum_k exp(x[..., k] - max_k x[..., k])
+ *
+ * Order, row by row: the maximum m by Math.max in ascending j (a NaN makes it
+ * NaN); e_j = exp(x_j - m); the sum starts at 0 and adds e_j in ascending j;
+ * y_j = e_j / sum.
+ */
 export function softmax(logits: Tensor64): Tensor64 {
   const n = lastAxis('softmax', logits);
   const x = logits.data;
@@ -34,7 +40,13 @@ export function softmax(logits: Tensor64): Tensor64 {
   return { shape: logits.shape, data: y };
 }
 
-/** dx = y * (dy - sum(dy * y)) over the last axis, y = softmax(x). */
+/**
+ * dx = y * (dy - sum(dy * y)) over the last axis, y = softmax(x); TF.js composes
+ * it, so it sits under the forward.
+ *
+ * Order, row by row: s starts at 0 and adds dy_j * y_j in ascending j;
+ * dx_j = y_j * (dy_j - s).
+ */
 export function softmaxGrad(y: Tensor64, dy: Tensor64): Tensor64 {
   const n = lastAxis('softmaxGrad', y);
   if (dy.shape.length !== y.shape.length || dy.shape.some((d, i) => d !== y.shape[i])) {

@@ -70,6 +70,14 @@ export function expectRank(op: string, name: string, t: Tensor64, rank: number):
   }
 }
 
+/** Checks that an upstream gradient `dy` has the shape the forward op gives, `want`. */
+export function expectDyShape(op: string, dy: Tensor64, want: Shape): void {
+  expectRank(op, 'dy', dy, want.length);
+  if (dy.shape.some((d, i) => d !== want[i])) {
+    throw new ArgumentError(op, `dy must have the output shape [${want.join(',')}], got [${dy.shape.join(',')}].`);
+  }
+}
+
 /** Permutes the axes: output axis d is input axis perm[d] (like tf.transpose). */
 export function permute(t: Tensor64, perm: readonly number[]): Tensor64 {
   const shape = perm.map((p) => t.shape[p]);

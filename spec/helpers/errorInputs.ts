@@ -3,8 +3,8 @@
  * against a fresh probe (each call in its own process): a change in TF.js shows
  * up here, and the README's tables are these.
  */
-import { BACKENDS } from '../../src/backendIds';
-import { probeErrorInputs } from '../../src/errorInputs';
+import { BACKENDS } from '../../src/tfjs/backendIds';
+import { probeErrorInputs } from '../../src/check/errorInputs';
 import { AnyOpSpec } from '../../src/ops/types';
 
 export type Outcome = { throws: RegExp } | { returns: number[] };

@@ -1,44 +1,6 @@
-import { conv2d, convOutputSize } from '../../reference/Conv2D';
-import { tensor } from '../../reference/tensor';
-import { padBefore } from '../../reference/window';
-
-describe('convOutputSize (notes, part 1a)', () => {
-  // (1 + W - w) without stride, floor(1 + (W - w) / s) with stride s.
-  it.each([
-    [7, 3, 1, 5],
-    [7, 3, 2, 3],
-    [7, 3, 3, 2],
-    [8, 3, 2, 3],
-    [5, 5, 1, 1],
-    [4, 1, 3, 2],
-    [9, 2, 3, 3],
-    [2, 3, 1, 0], // the filter does not fit: no output
-  ])("W=%i w=%i s=%i p=valid -> %i", (W, w, s, out) => {
-    expect(convOutputSize(W, w, s, 'valid')).toBe(out);
-    if (out > 0) expect(out).toBe(Math.floor(1 + (W - w) / s));
-  });
-
-  it.each([
-    [7, 3, 1, 7],
-    [7, 3, 2, 4],
-    [3, 2, 3, 1],
-    [1, 1, 3, 1],
-  ])("W=%i w=%i s=%i p=same -> ceil(W/s) = %i", (W, w, s, out) => {
-    expect(convOutputSize(W, w, s, 'same')).toBe(out);
-  });
-
-  it('dilation spans (w - 1) * d + 1 cells', () => {
-    expect(convOutputSize(5, 2, 1, 'valid', 2)).toBe(3);
-    expect(convOutputSize(9, 3, 1, 'valid', 2)).toBe(5);
-  });
-
-  it("'same' puts the smaller half of the padding before", () => {
-    expect(padBefore(3, 2, 1, 'same')).toBe(0); // total 1: 0 before, 1 after
-    expect(padBefore(3, 3, 1, 'same')).toBe(1); // total 2
-    expect(padBefore(6, 4, 2, 'same')).toBe(1); // total (3-1)*2+4-6 = 2
-    expect(padBefore(3, 2, 3, 'same')).toBe(0); // total (1-1)*3+2-3 < 0, clamped to 0
-  });
-});
+import { conv2d, conv2dInfo } from '../../reference/Conv2D';
+import { Tensor64, tensor } from '../../reference/tensor';
+import { Rng, bitwiseDiff, convConfigs, convId } from './helpers';
 
 describe('conv2d, worked by hand', () => {
   it('three colour channels, 2x2 filter, stride 2, no padding (notes, part 1a-b)', () => {
@@ -78,6 +40,116 @@ describe('conv2d, worked by hand', () => {
     const x = tensor([1, 1, 7, 1], [1, 2, 3, 4, 5, 6, 7]);
     expect(Array.from(conv2d(x, tensor([1, 2, 1, 1], [1, 1]), [1, 2], 'valid', [1, 2]).data)).toEqual([4, 8, 12]);
   });
+
+  it("cells in the 'same' padding are skipped, not multiplied: an infinite tap over padding adds nothing", () => {
+    const x = tensor([1, 1, 2, 1], [1, 2]);
+    // padding 0 before, 1 after: the second output's window is [2, pad]
+    expect(Array.from(conv2d(x, tensor([1, 2, 1, 1], [3, Infinity]), 1, 'same').data)).toEqual([Infinity, 6]);
+  });
+});
+
+/**
+ * The notes' pseudocode of part 1b, transcribed (no padding, stride sX along the
+ * width and sY along the height, one image n and one output channel co):
+ *
+ *   for x in {0,s,2s,...,W-w}
+ *     for y in {0,s,2s,...,H-h}
+ *       total = 0
+ *       for c in {r,g,b}
+ *         window = I_c[x:x+w,y:y+h]
+ *         conv = window * G_c // * is element-wise multiplication
+ *         total = total + summation(conv)
+ *       out[x/s,y/s] = total
+ *
+ * with I_c[x, y] = input[n, y, x, c] and G_c[a, b] = filter[b, a, c, co].
+ * Returns out[x/sX][y/sY].
+ */
+function notesConv(input: Tensor64, filter: Tensor64, n: number, co: number, sX: number, sY: number): number[][] {
+  const [, H, W, C] = input.shape;
+  const [h, w, , outC] = filter.shape;
+  const I = (c: number, x: number, y: number) => input.data[((n * H + y) * W + x) * C + c];
+  const G = (c: number, a: number, b: number) => filter.data[((b * w + a) * C + c) * outC + co];
+  const out: number[][] = [];
+  for (let x = 0; x <= W - w; x += sX) {
+    out[x / sX] = [];
+    for (let y = 0; y <= H - h; y += sY) {
+      let total = 0;
+      for (let c = 0; c < C; c++) {
+        // window = I_c[x:x+w, y:y+h]; conv = window * G_c, conv[a][b] = I_c[x + a, y + b] * G_c[a, b]
+        const conv: number[][] = [];
+        for (let a = 0; a < w; a++) {
+          conv[a] = [];
+          for (let b = 0; b < h; b++) conv[a][b] = I(c, x + a, y + b) * G(c, a, b);
+        }
+        total = total + summation(conv);
+      }
+      out[x / sX][y / sY] = total;
+    }
+  }
+  return out;
+}
+
+/** summation(): every element of conv[a][b], added to 0 in row-major window order (the row b outer, a inner). */
+function summation(conv: number[][]): number {
+  let s = 0;
+  for (let b = 0; b < conv[0].length; b++) for (let a = 0; a < conv.length; a++) s += conv[a][b];
+  return s;
+}
+
+describe("conv2d's order is the notes' pseudocode (part 1b): bitwise equal on random float32 data", () => {
+  const rng = new Rng(21);
+  it.each([
+    [[1, 5, 6, 3], [2, 2, 3, 1], [1, 1]],
+    [[1, 7, 7, 3], [3, 3, 3, 4], [2, 2]],
+    [[2, 6, 9, 4], [3, 2, 4, 5], [1, 2]],
+    [[3, 9, 8, 2], [2, 3, 2, 3], [3, 2]],
+    [[2, 8, 8, 5], [4, 4, 5, 2], [2, 1]],
+    [[1, 4, 4, 1], [4, 4, 1, 2], [1, 1]],
+  ] as const)('x=[%s] f=[%s] s=[%s] p=valid', (xs, fs, s) => {
+    const x = rng.tensor(xs);
+    const filter = rng.tensor(fs);
+    const y = conv2d(x, filter, s, 'valid');
+    const [batch, outH, outW, outC] = y.shape;
+    const want = new Float64Array(y.data.length);
+    for (let n = 0; n < batch; n++) {
+      for (let co = 0; co < outC; co++) {
+        const out = notesConv(x, filter, n, co, s[1], s[0]);
+        expect(out.length).toBe(outW);
+        expect(out[0].length).toBe(outH);
+        for (let ox = 0; ox < outW; ox++) for (let oy = 0; oy < outH; oy++) want[((n * outH + oy) * outW + ox) * outC + co] = out[ox][oy];
+      }
+    }
+    expect(x.data.every((v) => !Number.isInteger(v))).toBe(true);
+    expect(bitwiseDiff(y, { shape: y.shape, data: want })).toBeUndefined();
+  });
+});
+
+describe("conv2d keeps the same order under padding and dilation: bitwise equal to the TSDoc's loops", () => {
+  const rng = new Rng(22);
+  it.each(convConfigs(3).map((c) => [convId(c), c] as const))('%s', (_id, c) => {
+    const x = rng.tensor(c.x);
+    const filter = rng.tensor(c.f);
+    const y = conv2d(x, filter, c.strides, c.pad, c.dilations);
+    const g = conv2dInfo('conv2d', x, filter, c.strides, c.pad, c.dilations);
+    const [batch, outH, outW, outC] = y.shape;
+    const [, inH, inW, inC] = c.x;
+    const [kH, kW] = c.f;
+    const want = new Float64Array(y.data.length);
+    for (let n = 0; n < batch; n++) for (let oh = 0; oh < outH; oh++) for (let ow = 0; ow < outW; ow++) for (let co = 0; co < outC; co++) {
+      let total = 0;
+      for (let ci = 0; ci < inC; ci++) {
+        let sum = 0;
+        for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
+          const ih = oh * g.sH + kh * g.dH - g.padTop;
+          const iw = ow * g.sW + kw * g.dW - g.padLeft;
+          if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) sum += x.data[((n * inH + ih) * inW + iw) * inC + ci] * filter.data[((kh * kW + kw) * inC + ci) * outC + co];
+        }
+        total = total + sum;
+      }
+      want[((n * outH + oh) * outW + ow) * outC + co] = total;
+    }
+    expect(bitwiseDiff(y, { shape: y.shape, data: want })).toBeUndefined();
+  });
 });
 
 describe('conv2d argument errors name the op, the argument and the values', () => {
@@ -96,6 +168,7 @@ describe('conv2d argument errors name the op, the argument and the values', () =
     ['rank-3 filter', () => conv2d(x, tensor([2, 2, 3]), 1, 'valid'), /Error in conv2d: filter must be rank 4, got rank 3/],
     ['empty dimension', () => conv2d(tensor([0, 4, 4, 3]), f, 1, 'valid'), /Error in conv2d: empty dimensions are not accepted: x \[0,4,4,3\]/],
     ['data/shape mismatch', () => conv2d({ shape: [1, 2, 2, 1], data: new Float64Array(3) }, tensor([1, 1, 1, 1]), 1, 'valid'), /Error in conv2d: x has 3 values but shape \[1,2,2,1\] needs 4/],
+    ['conv2dInfo takes the op name first', () => conv2dInfo('someConv', x, tensor([2, 2, 4, 1]), 1, 'valid'), /Error in someConv: depth of input \(3\) must match/],
   ])('%s', (_name, call, message) => {
     expect(call).toThrow(message);
   });

@@ -38,9 +38,10 @@ describe('crosscheck check --json', () => {
     const r = crosscheck('check', '--ops', 'conv2d', '--json', file);
     expect(r.err).not.toMatch(/Error:|TypeError|at .*\.js:\d+/);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/│ conv2d │ cpu/);
-    expect(r.out).toMatch(/│ conv2d │ wasm/);
-    expect(r.out).toMatch(/│ conv2d │ tensorflow/);
+    expect(r.out).toMatch(/^tfjs 4\.22\.0, native TensorFlow \d+\.\d+\.\d+, seed 1: \d+ checks on cpu, wasm, tensorflow in [\d.]+ s — \d+ pass, 0 fail, \d+ unsupported, 0 error, \d+ xfail$/m);
+    expect(r.out).toMatch(/│ op +│ check +│ cpu +│ wasm +│ tensorflow +│ worst err\/bound │/);
+    expect(r.out).toMatch(/│ conv2d +│ forward +│ \d+ +│ \d+ \d+x +│ \d+/);
+    expect(r.out).toMatch(/│ conv2d +│ grad:filter +│ \d+ \d+u +│ \d+u +│/);
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(doc.schema).toBe('tfjs-crosscheck/check@1');
     expect(doc.env.tensorflow).toMatch(/^\d+\.\d+\.\d+/);
@@ -85,14 +86,20 @@ describe('crosscheck check --json', () => {
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.includes('interrupted'))).toEqual([]);
     // NOTE: a seed of its own, so that workers of other test files do not match
-    const workers = spawnSync('pgrep', ['-f', `${path.join('dist', 'src', 'worker.js')}.*"seed":424242`], { encoding: 'utf8' });
+    const workers = spawnSync('pgrep', ['-f', `${path.join('dist', 'src', 'check', 'worker.js')}.*"seed":424242`], { encoding: 'utf8' });
     expect(workers.stdout.trim()).toBe('');
   });
 
-  it('replays one case from its replay command', () => {
-    const r = crosscheck('check', '--ops', 'conv2d', '--case', 'x=[1,1,3,1] f=[1,2,1,1] s=[1,3] p=same d=[1,1] v=exact', '--backends', 'wasm', '--seed', '1');
+  it('replays one case from its replay command: one line per known discrepancy, in full with --verbose', () => {
+    const replay = ['check', '--ops', 'conv2d', '--case', 'x=[1,1,3,1] f=[1,2,1,1] s=[1,3] p=same d=[1,1] v=exact', '--backends', 'wasm', '--seed', '1'];
+    const r = crosscheck(...replay);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/XFAIL conv2d forward on wasm/);
-    expect(r.out).toMatch(/worst element \[0,0,0,0\]: expected -8, got 0/);
+    expect(r.out).toMatch(/^  #1 conv2d forward on wasm: 1 case — wasm Conv2D returns zeros under 'same' padding/m);
+    expect(r.out).toMatch(/^    smallest: npx crosscheck check --ops conv2d --case 'x=\[1,1,3,1\] f=\[1,2,1,1\] s=\[1,3\] p=same d=\[1,1\] v=exact' --backends wasm --seed 1$/m);
+    expect(r.out).not.toMatch(/worst element/);
+    const v = crosscheck(...replay, '--verbose');
+    expect(v.code).toBe(0);
+    expect(v.out).toMatch(/XFAIL conv2d forward on wasm/);
+    expect(v.out).toMatch(/worst element \[0,0,0,0\]: expected -8, got 0/);
   });
 });

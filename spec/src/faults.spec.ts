@@ -9,8 +9,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { BenchResult } from '../../src/bench/bench';
-import type { CheckFile } from '../../src/baseline';
+import type { BenchResult } from '../../src/bench/types';
+import type { CheckFile } from '../../src/check/results';
 import { ROOT, crosscheck } from '../helpers/cli';
 
 const FAULTS = path.join('spec', 'faults');

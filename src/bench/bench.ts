@@ -4,62 +4,18 @@
  * scaling sweeps fitted against the notes' O(d^2 n + n^2 d) and a machine peak.
  */
 import type { Tensor } from '@tensorflow/tfjs-node';
-import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
-import { Tensor64, tensor } from '../../reference/tensor';
-import { envBlock, EnvBlock, kernelsOf } from '../backends';
-import type { KernelOverride } from '../results';
-import { conv2dSpec } from '../ops/conv2d';
-import { selfAttentionSpec } from '../ops/attention';
-import { AnyOpSpec, BenchSize, OpCase } from '../ops/types';
-import { Rng } from '../random';
-import { tf } from '../tf';
-import { measuredPeak, Peak, theoreticalPeak, threadCounts } from './machine';
-import { backendRunner, Contender, measure, Runner, Timing } from './measure';
+import type { Tensor64 } from '../../reference/tensor';
+import { envBlock, kernelsOf } from '../tfjs/backends';
+import type { KernelOverride } from '../tfjs/overrides';
+import { AnyOpSpec, BenchSize, OpCase, upstreamGradient } from '../ops/types';
+import { tf } from '../tfjs/tf';
+import { measuredPeak, theoreticalPeak, threadCounts } from './machine';
+import { backendRunner, measure, Runner } from './measure';
+import { BENCH_SCHEMA, BenchEntry, BenchResult, Peak, ScalingFit, Timing } from './types';
+import type { Contender } from '../tfjs/backendIds';
 import { rate } from './merge';
 import { logLogSlope } from './stats';
 
-import { BENCH_SCHEMA } from '../baseline';
-export { BENCH_SCHEMA };
-export { CONTENDERS } from '../backendIds';
-
-export interface BenchEntry extends Timing {
-  op: string;
-  case: string;
-  check: string;
-  size: string;
-  flops: number;
-  gflops: number;
-  pctOfPeak: number;
-  /** Set when a result is not to be trusted, e.g. above the measured ceiling. */
-  flag?: string;
-  /** The median in each bench process of the run (src/bench/merge.ts). */
-  processMediansMs?: number[];
-}
-
-export interface ScalingFit {
-  op: string;
-  axis: string;
-  /** What the notes predict for this sweep. */
-  expected: string;
-  contender: Contender;
-  points: { x: number; ms: number }[];
-  slope: number;
-}
-
-export interface BenchResult {
-  schema: string;
-  kind: 'bench';
-  env: EnvBlock;
-  threads: Record<string, string>;
-  peak: Peak;
-  args: { ops: string[]; contenders: Contender[]; sizes: BenchSize[] };
-  entries: BenchEntry[];
-  scaling: ScalingFit[];
-  /** Kernels replaced by `--register` modules for this run. */
-  overrides: KernelOverride[];
-  /** Bench processes the run's entries were measured in (src/bench/merge.ts). */
-  processes?: number;
-}
 
 export interface BenchOptions {
   ops: readonly AnyOpSpec[];
@@ -96,51 +52,23 @@ function forwardRunners(spec: AnyOpSpec, c: OpCase<unknown>, contenders: readonl
   });
 }
 
-/**
- * The reference filter gradient (notes, eq. 1) against each backend's
- * Conv2DBackpropFilter kernel alone (tf.engine().runKernel), at
- * x=[1,64,64,32], f=[3,3,32,64], stride 1, valid: the issue's speed target.
- */
-function filterGradEntry(contenders: readonly Contender[]): { label: string; flops: number; runners: Runner[] } {
-  const rng = new Rng(5);
-  const x = tensor([1, 64, 64, 32], rng.uniform(64 * 64 * 32));
-  const dy = tensor([1, 62, 62, 64], rng.uniform(62 * 62 * 64));
-  const filterShape = [3, 3, 32, 64];
-  const runners = contenders.map((k): Runner => {
-    if (k === 'reference') return { contender: k, setup() {}, run: () => void conv2DBackpropFilter(x, dy, filterShape, 1, 'valid'), teardown() {} };
-    if (!kernelsOf(k).has('Conv2DBackpropFilter')) return unsupportedRunner(k, ['Conv2DBackpropFilter']);
-    return backendRunner(k, () => [toTensor(x), toTensor(dy)], ([xt, dyt]) =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x: xt as Tensor, dy: dyt as Tensor }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as never) as Tensor,
-    );
+/** One runner per contender for the gradient of `input` on a case: the backward kernel alone where the spec names it, else tf.grad. */
+function gradRunners(spec: AnyOpSpec, input: string, c: OpCase<unknown>, contenders: readonly Contender[]): Runner[] {
+  const g = spec.grads.find((x) => x.input === input)!;
+  const dy = upstreamGradient(c, spec.value ? spec.value(c).shape : spec.reference(c).value.shape, 1);
+  const needs = g.kernel ? g.kernels : [...spec.kernels, ...g.kernels];
+  return contenders.map((k) => {
+    if (k === 'reference') return { contender: k, setup() {}, run: () => void (g.value ? g.value(c, dy) : g.reference(c, dy).value), teardown() {} };
+    const missing = needs.filter((name) => !kernelsOf(k).has(name));
+    if (missing.length > 0) return unsupportedRunner(k, missing);
+    const at = spec.inputs.indexOf(input);
+    return backendRunner(k, () => [...spec.inputs.map((n) => toTensor(c.inputs[n])), toTensor(dy)], (xs) => {
+      const ins = xs.slice(0, -1) as Tensor[];
+      const dyt = xs[xs.length - 1] as Tensor;
+      if (g.kernel) return g.kernel(tf, ins, dyt, c.params);
+      return tf.grad((xi: Tensor) => spec.tfjs(tf, ins.map((t, j) => (j === at ? xi : t)), c.params))(ins[at], dyt);
+    });
   });
-  return { label: 'x=[1,64,64,32] f=[3,3,32,64] s=[1,1] p=valid', flops: 2 * 62 * 62 * 64 * 3 * 3 * 32, runners };
-}
-
-/** The sweeps: self-attention over n (d fixed) and d (n fixed); conv2d over image size and channels. */
-function sweeps(): { op: AnyOpSpec; axis: string; expected: string; points: { x: number; c: OpCase<unknown> }[] }[] {
-  return [
-    { op: selfAttentionSpec, axis: 'n (d = 16)', expected: '-> 2 when n >> d (n^2 d term)', points: [16, 32, 64, 128, 256].map((n) => ({ x: n, c: makeSelf(n, 16) })) },
-    { op: selfAttentionSpec, axis: 'd (n = 16)', expected: '-> 2 when d >> n (d^2 n term)', points: [16, 32, 64, 128, 256].map((d) => ({ x: d, c: makeSelf(16, d) })) },
-    { op: conv2dSpec, axis: 'image side H = W (C = 8)', expected: '2 (work ~ H W)', points: [8, 16, 32, 64].map((h) => ({ x: h, c: makeConv(h, 8) })) },
-    { op: conv2dSpec, axis: 'channels C_in = C_out (H = W = 16)', expected: '2 (work ~ C_in C_out)', points: [4, 8, 16, 32].map((ch) => ({ x: ch, c: makeConv(16, ch) })) },
-  ];
-}
-
-function makeSelf(n: number, d: number): OpCase<unknown> {
-  const rng = new Rng(n * 1000 + d);
-  const w = () => tensor([d, d], rng.uniform(d * d, -0.3, 0.3));
-  return { id: `h=[1,${n},${d}] wq=[${d},${d}]`, params: { mask: 'none', scale: 1 }, inputs: { h: tensor([1, n, d], rng.uniform(n * d)), wq: w(), wk: w(), wv: w() }, exact: false, gradients: false };
-}
-
-function makeConv(hw: number, ch: number): OpCase<unknown> {
-  const rng = new Rng(hw * 100 + ch);
-  return {
-    id: `x=[1,${hw},${hw},${ch}] f=[3,3,${ch},${ch}] s=[1,1] p=same`,
-    params: { strides: [1, 1], pad: 'same', dilations: [1, 1] },
-    inputs: { x: tensor([1, hw, hw, ch], rng.uniform(hw * hw * ch)), filter: tensor([3, 3, ch, ch], rng.uniform(9 * ch * ch)) },
-    exact: false,
-    gradients: false,
-  };
 }
 
 function entriesOf(op: string, c: string, check: string, size: string, flops: number, timings: Timing[], peak: Peak): BenchEntry[] {
@@ -168,18 +96,20 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         });
       }
     }
-    if (size !== 'small' && o.ops.includes(conv2dSpec)) {
-      work.push({
-        label: `conv2d grad:filter ${size}`,
-        go: async () => {
-          const g = filterGradEntry(o.contenders);
-          entries.push(...entriesOf('conv2d', g.label, 'grad:filter', size, g.flops, await measure(g.runners, budget(size)), peak));
-        },
-      });
+    for (const spec of o.ops) {
+      for (const g of spec.benchGrads?.(size) ?? []) {
+        work.push({
+          label: `${spec.id} grad:${g.input} ${size}`,
+          go: async () => {
+            // NOTE: the gradient for one input takes as many multiply-adds as the forward.
+            entries.push(...entriesOf(spec.id, g.case.id, `grad:${g.input}`, size, spec.flops(g.case), await measure(gradRunners(spec, g.input, g.case, o.contenders), budget(size)), peak));
+          },
+        });
+      }
     }
   }
   if (o.scaling) {
-    for (const sw of sweeps().filter((s) => o.ops.includes(s.op))) {
+    for (const sw of o.ops.flatMap((op) => (op.scalingSweeps?.() ?? []).map((s) => ({ op, axis: s.axis, expected: s.expected, points: s.points.map((p) => ({ x: p.x, c: p.case })) })))) {
       const perContender = new Map<Contender, { x: number; ms: number }[]>();
       for (const p of sw.points) {
         work.push({

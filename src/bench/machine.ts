@@ -5,16 +5,8 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
-import { useBackend } from '../backends';
-import { nativeThreadsAtLoad, tf } from '../tf';
-
-export interface Peak {
-  theoreticalGflops: number;
-  /** How the theoretical figure was derived, assumptions included. */
-  theoreticalBasis: string;
-  measuredGflops: number;
-  measuredBasis: string;
-}
+import { useBackend } from '../tfjs/backends';
+import { nativeThreadsAtLoad, tf } from '../tfjs/tf';
 
 export function theoreticalPeak(): { gflops: number; basis: string } {
   let flags = '';

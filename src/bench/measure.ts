@@ -13,12 +13,12 @@
  */
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import type { BackendId, Contender } from '../backendIds';
-import { useBackend } from '../backends';
-import { tf } from '../tf';
+import type { BackendId, Contender } from '../tfjs/backendIds';
+import { useBackend } from '../tfjs/backends';
+import { tf } from '../tfjs/tf';
 import { median, medianCI, relHalfWidth } from './stats';
+import type { Timing } from './types';
 
-export type { Contender };
 
 /** What a contender runs: `run` is one call, read-back included. */
 export interface Runner {
@@ -26,27 +26,6 @@ export interface Runner {
   setup(): Promise<void> | void;
   run(): void;
   teardown(): void;
-}
-
-export interface Timing {
-  contender: Contender;
-  /**
-   * The median of the control (a fixed JavaScript loop, see controlLoop)
-   * sampled in turn with the contenders of this entry: how fast the machine was
-   * while the entry was measured (`crosscheck compare` shows it, and divides by
-   * it with --normalise).
-   */
-  controlMs?: number;
-  firstMs: number;
-  reps: number;
-  /** Per-call time of each sample, ms. */
-  samplesMs: number[];
-  medianMs: number;
-  ci95Ms: [number, number];
-  /** CI half-width / median. */
-  ciHalfWidth: number;
-  converged: boolean;
-  error?: string;
 }
 
 /** Each sample lasts at least this long: it dwarfs the timer and averages out this machine's jitter. */

@@ -11,8 +11,7 @@
  * the spread stays visible. Slow process states are noise on top of what a
  * kernel can do; the fastest process is the repeatable part.
  */
-import type { Peak } from './machine';
-import type { BenchEntry, BenchResult, ScalingFit } from './bench';
+import type { BenchEntry, BenchResult, Peak, ScalingFit } from './types';
 import { logLogSlope, median } from './stats';
 
 /** GFLOP/s, % of peak and the flags of an entry from its median. */

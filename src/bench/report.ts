@@ -5,8 +5,8 @@
  */
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import type { BenchEntry, BenchResult, ScalingFit } from './bench';
-import { describeOverrides } from '../results';
+import type { BenchEntry, BenchResult, ScalingFit } from './types';
+import { describeOverrides } from '../tfjs/overrides';
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(digits)) : '-');
 

@@ -1,15 +1,15 @@
 /**
- * One bench process of a `crosscheck bench` run (src/cli.ts starts K of them,
+ * One bench process of a `crosscheck bench` run (src/bench/processes.ts starts K of them,
  * one after another, and joins them with src/bench/merge.ts). Streams to the
  * parent, one line each:
  *   P <done> <total> <label>   progress
  *   R <bench result json>      the result, at the end
  */
-import { encode } from '../results';
-import { registerModules } from '../register';
+import { encode } from '../util/json';
+import { registerModules } from '../tfjs/register';
 import { OPS } from '../ops';
 import type { BenchSize } from '../ops/types';
-import type { Contender } from '../backendIds';
+import type { Contender } from '../tfjs/backendIds';
 import { runBench } from './bench';
 
 export interface BenchJob {

@@ -10,7 +10,7 @@
 import { avgPool } from '../../reference/AvgPool';
 import { avgPoolGrad } from '../../reference/AvgPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
-import { dotBound } from '../bounds';
+import { dotBound } from '../bounds/gamma';
 import { AVGPOOL_FINGERPRINTS } from './fingerprints';
 import { PoolParams, benchPoolCase, poolArbitrary, poolOutputSize, overlap, poolCases, poolKind, windowHoldsPadding } from './poolCases';
 import { OpSpec } from './types';
@@ -92,6 +92,7 @@ export const avgPoolSpec: OpSpec<PoolParams> = {
       backend,
       kind: 'bug' as const,
       when: windowHoldsPadding,
+      readme: 8,
       note: `${backend} AvgPoolGrad divides by the full window kh*kw where 'same' padding puts padded cells in a window, while AvgPool divides by the real cells: the gradient is not that of the forward`,
     })),
     {
@@ -99,6 +100,7 @@ export const avgPoolSpec: OpSpec<PoolParams> = {
       backend: 'wasm',
       kind: 'bug',
       when: (c) => ['nan', 'inf'].includes(poolKind(c)),
+      readme: 9,
       note: 'wasm AvgPool returns -Inf where the window sum is NaN (a NaN, or +Inf and -Inf together, in the window)',
     },
   ],

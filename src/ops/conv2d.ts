@@ -3,16 +3,16 @@
  *
  * Bound: each output is a sum of at most K = fh * fw * inC products, so
  * |backend - reference| <= (gamma_K(u32) + gamma_K(u64)) * conv2d(|x|, |filter|)
- * element-wise (src/bounds.ts); 0 for small-integer cases.
+ * element-wise (src/bounds/gamma.ts); 0 for small-integer cases.
  */
 import { conv2d } from '../../reference/Conv2D';
 import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { Shape, abs, sizeOf, tensor } from '../../reference/tensor';
 import { Padding, convOutputSize } from '../../reference/window';
-import type { BackendId } from '../backendIds';
-import { dotBound } from '../bounds';
-import { Rng, hashSeed } from '../random';
+import type { BackendId } from '../tfjs/backendIds';
+import { dotBound } from '../bounds/gamma';
+import { Rng, hashSeed } from '../util/random';
 import { CONV_FINGERPRINTS } from './fingerprints';
 import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
 
@@ -102,6 +102,8 @@ export function trailingCellsUnused(x: Shape, f: Shape, p: Conv2DParams): boolea
 /** A confirmed Conv2D bug, as a predicate on the shapes and parameters (the pipeline specs reuse it). */
 export interface Conv2DBug {
   backend: BackendId;
+  /** Its number in the README's "Known backend discrepancies". */
+  readme: number;
   note: string;
   when(x: Shape, f: Shape, p: Conv2DParams): boolean;
 }
@@ -109,11 +111,13 @@ export interface Conv2DBug {
 export const CONV2D_BUGS: readonly Conv2DBug[] = [
   {
     backend: 'wasm',
+    readme: 1,
     note: "wasm Conv2D returns zeros under 'same' padding when TensorFlow's total padding (out-1)*s + k - in is negative on an axis",
     when: (x, f, p) => p.pad === 'same' && trailingCellsUnused(x, f, p),
   },
   {
     backend: 'tensorflow',
+    readme: 2,
     note: 'native Conv2D (oneDNN, TF 2.21) gives wrong rows after the first batch item when one input channel yields a single output column (stride_w > 1, filter width > 1, stride_h = 1); right with TF_ENABLE_ONEDNN_OPTS=0',
     when(x, f, p) {
       const [outH, outW] = convOut(x, f, p);
@@ -133,6 +137,7 @@ export const NATIVE_FILTER_GRAD_CRASH = {
   backend: 'tensorflow' as const,
   kind: 'bug' as const,
   skip: true,
+  readme: 3,
   note: 'native Conv2DBackpropFilter (oneDNN, TF 2.21) corrupts the process heap when the stride skips trailing input cells ((out-1)*s + k < in); not run',
   when: (x: Shape, f: Shape, p: Conv2DParams) => trailingCellsUnused(x, f, p),
 };
@@ -226,6 +231,9 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
         const [outH, outW] = outHW(c);
         return { value, bound: dotBound(mag, x.shape[0] * outH * outW, c.exact) };
       },
+      value: (c, dy) => conv2DBackpropFilter(c.inputs.x, dy, c.inputs.filter.shape, c.params.strides, c.params.pad, c.params.dilations),
+      kernel: (tf, [x, filter], dy, { strides, pad }) =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: filter.shape } as never) as never,
     },
   ],
 
@@ -297,6 +305,7 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       check: 'forward',
       backend: bug.backend,
       kind: 'bug' as const,
+      readme: bug.readme,
       note: bug.note,
       when: (c: OpCase<Conv2DParams>) => bug.when(c.inputs.x.shape, c.inputs.filter.shape, c.params),
     })),
@@ -327,6 +336,18 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
     [({ small: [16, 8, 16], medium: [32, 16, 32], large: [64, 32, 64] } as const)[size]].map(([hw, ci, co]) =>
       caseOf({ x: [1, hw, hw, ci], f: [3, 3, ci, co], strides: [1, 1], pad: 'same', dilations: [1, 1] }, 'rand', 1),
     ),
+
+  // The filter gradient (notes, eq. 1) at a layer's size; too slow on cpu for the small sweep.
+  benchGrads: (size) =>
+    size === 'small' ? [] : [{ input: 'filter', case: caseOf({ x: [1, 64, 64, 32], f: [3, 3, 32, 64], strides: [1, 1], pad: 'valid', dilations: [1, 1] }, 'rand', 1) }],
+
+  scalingSweeps: () => {
+    const square = (hw: number, ch: number) => caseOf({ x: [1, hw, hw, ch], f: [3, 3, ch, ch], strides: [1, 1], pad: 'same', dilations: [1, 1] }, 'rand', 1);
+    return [
+      { axis: 'image side H = W (C = 8)', expected: '2 (work ~ H W)', points: [8, 16, 32, 64].map((h) => ({ x: h, case: square(h, 8) })) },
+      { axis: 'channels C_in = C_out (H = W = 16)', expected: '2 (work ~ C_in C_out)', points: [4, 8, 16, 32].map((ch) => ({ x: ch, case: square(16, ch) })) },
+    ];
+  },
 
   flops(c) {
     const [batch] = c.inputs.x.shape;

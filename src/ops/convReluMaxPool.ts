@@ -3,7 +3,7 @@
  * composition sum(w * maxPool(relu(conv2d(x, filter)))), with gradients with
  * respect to the image and the filter.
  *
- * Bound propagation (e_c: the conv2d bound of src/bounds.ts, element-wise):
+ * Bound propagation (e_c: the conv2d bound of src/bounds/gamma.ts, element-wise):
  * relu and max are 1-Lipschitz, so each pooled value is off by at most the
  * largest e_c of its window, e_p = maxPool(e_c); the weighted sum of M terms adds
  * gamma_M * sum |w| (|p| + e_p), so |dL| <= gamma_M sum |w|(|p| + e_p) + sum |w| e_p.
@@ -22,11 +22,11 @@ import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { ConvReluMaxPoolParams, convReluMaxPool, convReluMaxPoolGrad, convReluMaxPoolUpstream } from '../../reference/ConvReluMaxPool';
 import { maxPool, maxPoolArgmax } from '../../reference/MaxPool';
-import { forEachWindowCell, pool2dInfo } from '../../reference/pool';
+import { pool2dInfo } from '../../reference/pool';
 import { Tensor64, abs, sizeOf, tensor } from '../../reference/tensor';
 import { Padding, convOutputSize } from '../../reference/window';
-import { U32, U64, gamma } from '../bounds';
-import { Rng, hashSeed } from '../random';
+import { U32, U64, gamma } from '../bounds/gamma';
+import { Rng, hashSeed } from '../util/random';
 import { CONV2D_BUGS, Conv2DParams, NATIVE_FILTER_GRAD_CRASH } from './conv2d';
 import { overlap } from './poolCases';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
@@ -80,15 +80,29 @@ export function gradientWellDefined(x: Tensor64, filter: Tensor64, w: Tensor64, 
   const g = pool2dInfo('convReluMaxPool', fwd.relu, p.poolSize, p.poolStrides, p.poolPad);
   const arg = maxPoolArgmax(fwd.relu, g);
   let ok = true;
-  // every cell b of each window o, against the window's winner a
-  forEachWindowCell(g, (oBase, bBase) => {
-    for (let ch = 0; ch < g.channels; ch++) {
-      const a = arg[oBase + ch];
-      const b = bBase + ch;
-      const winnerPositive = c[a] - e[a] > 0;
-      if (winnerPositive ? b !== a && c[b] + e[b] >= c[a] - e[a] : c[b] + e[b] >= 0) ok = false;
+  // every real cell b of each window o, against the window's winner a
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      for (let ow = 0; ow < g.outW; ow++) {
+        const oBase = ((n * g.outH + oh) * g.outW + ow) * g.channels;
+        for (let kh = 0; kh < g.kH; kh++) {
+          const ih = oh * g.sH + kh * g.dH - g.padTop;
+          if (ih < 0 || ih >= g.inH) continue;
+          for (let kw = 0; kw < g.kW; kw++) {
+            const iw = ow * g.sW + kw * g.dW - g.padLeft;
+            if (iw < 0 || iw >= g.inW) continue;
+            const bBase = ((n * g.inH + ih) * g.inW + iw) * g.channels;
+            for (let ch = 0; ch < g.channels; ch++) {
+              const a = arg[oBase + ch];
+              const b = bBase + ch;
+              const winnerPositive = c[a] - e[a] > 0;
+              if (winnerPositive ? b !== a && c[b] + e[b] >= c[a] - e[a] : c[b] + e[b] >= 0) ok = false;
+            }
+          }
+        }
+      }
     }
-  });
+  }
   return ok;
 }
 
@@ -237,6 +251,7 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
         check,
         backend: bug.backend,
         kind: 'bug' as const,
+        readme: bug.readme,
         note: `follows from the Conv2D bug: ${bug.note}`,
         when: (c: OpCase<ConvReluMaxPoolParams>) => bug.when(c.inputs.x.shape, c.inputs.filter.shape, convParams(c)),
       })),
@@ -246,6 +261,7 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
       backend,
       kind: 'semantic' as const,
       when: (c: OpCase<ConvReluMaxPoolParams>) => c.id.includes(' nonfinite'),
+      readme: 6,
       note: 'follows from the MaxPool semantic difference: the backends ignore NaN in a window (wasm: -Inf when it comes first), the reference propagates it',
     })),
     {

@@ -3,7 +3,7 @@
  * with ReLU or tanh-GELU, against the TF.js composition, with gradients with
  * respect to x and every weight.
  *
- * Bounds: src/errorModel.ts step by step. ReLU is exact and 1-Lipschitz (its
+ * Bounds: src/bounds/errorModel.ts step by step. ReLU is exact and 1-Lipschitz (its
  * gradient mask is uncertain only where |z| is within z's bound, and the bound
  * then takes the whole upstream gradient). GELU (slope <= 1.13) is evaluated in
  * about ten float32 steps: |err| <= 0.5|z| (0.8 * 7u (|z| + 0.045|z|^3) + 10u);
@@ -12,10 +12,10 @@
  */
 import { FeedForwardWeights, feedForward, feedForwardGrad, gelu, geluDerivative } from '../../reference/FeedForward';
 import { Tensor64, tensor } from '../../reference/tensor';
-import { ETA32 } from '../bounds';
-import { EV, UNIT_ROUNDOFF as U, addEV, input, matMulEV, permuteEV, reluEV, reluGradEV, reshapeEV, sumLastEV, unaryEV } from '../errorModel';
-import { Rng, hashSeed } from '../random';
-import type { Tf } from '../tf';
+import { ETA32 } from '../bounds/gamma';
+import { EV, UNIT_ROUNDOFF as U, addEV, input, matMulEV, permuteEV, reluEV, reluGradEV, reshapeEV, sumLastEV, unaryEV } from '../bounds/errorModel';
+import { Rng, hashSeed } from '../util/random';
+import type { Tf } from '../tfjs/tf';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 import type { Tensor } from '@tensorflow/tfjs-node';
 
@@ -186,6 +186,7 @@ export const feedForwardSpec: OpSpec<FeedForwardParams> = {
       backend: 'wasm',
       kind: 'bug',
       when: (c) => c.params.act === 'relu' && c.id.includes(' nonfinite'),
+      readme: 14,
       note: 'wasm Relu returns 0 for a NaN whose sign bit is set (the NaN that Inf - Inf or 0 * Inf gives on x86): it takes the maximum of the bit patterns as integers',
     },
   ],

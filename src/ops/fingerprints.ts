@@ -8,9 +8,9 @@ import { conv2d } from '../../reference/Conv2D';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { maxPool } from '../../reference/MaxPool';
 import { Tensor64, tensor } from '../../reference/tensor';
-import { FLOAT32_MAX } from '../bounds';
-import { UNSUPPORTED } from '../results';
-import type { Tf } from '../tf';
+import { FLOAT32_MAX } from '../bounds/gamma';
+import { UNSUPPORTED } from '../tfjs/support';
+import type { Tf } from '../tfjs/tf';
 import type { Fingerprint } from './types';
 
 export function fmtValue(v: number): string {

@@ -1,6 +1,7 @@
 /** The list of every op spec. Adding an op: one reference file, one spec file, one line here. */
-import { parseList } from '../usage';
-import { dotProductAttentionSpec, selfAttentionSpec } from './attention';
+import { parseList } from '../util/usage';
+import { dotProductAttentionSpec } from './dotProductAttention';
+import { selfAttentionSpec } from './selfAttention';
 import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
 import { convReluMaxPoolSpec } from './convReluMaxPool';

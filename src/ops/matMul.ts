@@ -2,15 +2,15 @@
  * matMul: reference/BatchMatMul.ts against `tf.matMul` (kernel BatchMatMul), with
  * transposes, broadcast batches, and both gradients.
  *
- * Bound: each output sums k products: gamma_k |A||B| (src/errorModel.ts); the
+ * Bound: each output sums k products: gamma_k |A||B| (src/bounds/errorModel.ts); the
  * gradients are products too (dA = dy B^T, dB = A^T dy, summed over broadcast
  * batches: a sum of b products of k terms is one sum of b*k products).
  */
 import { matMul, matMulGrad, matMulInfo } from '../../reference/BatchMatMul';
 import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
-import { input, matMulEV } from '../errorModel';
-import { dotBound } from '../bounds';
-import { Rng, hashSeed } from '../random';
+import { input, matMulEV } from '../bounds/errorModel';
+import { dotBound } from '../bounds/gamma';
+import { Rng, hashSeed } from '../util/random';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 
 export interface MatMulParams {
@@ -117,7 +117,7 @@ export const matMulSpec: OpSpec<MatMulParams> = {
   benchCases: (size) => [({ small: 64, medium: 256, large: 512 } as const)[size]].map((n) => caseOf([n, n], [n, n], { transposeA: false, transposeB: false }, 'rand', 1)),
 
   flops(c) {
-    const g = matMulInfo(c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB);
+    const g = matMulInfo('matMul', c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB);
     return 2 * g.aBatch.length * g.m * g.n * g.k;
   },
 
@@ -148,6 +148,7 @@ export const matMulSpec: OpSpec<MatMulParams> = {
     kind: 'bug' as const,
     // b broadcast along a batch dimension: a rank-2 b under a rank-3 a, or a batch of 1 under a larger one
     when: (c: OpCase<MatMulParams>) => c.inputs.b.shape.length < c.inputs.a.shape.length || sizeOf(c.inputs.b.shape.slice(0, -2)) < sizeOf(c.inputs.a.shape.slice(0, -2)),
+    readme: 10,
     note: "tfjs-core's BatchMatMul gradient does not sum over the batch dimensions b was broadcast along: tf.grad throws a shape mismatch",
   })),
 };

@@ -9,7 +9,7 @@
 import { maxPool } from '../../reference/MaxPool';
 import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
-import { dotBound } from '../bounds';
+import { dotBound } from '../bounds/gamma';
 import { MAXPOOL_FINGERPRINTS } from './fingerprints';
 import { PoolParams, benchPoolCase, poolArbitrary, poolOutputSize, overlap, poolCases, poolKind, windowMaxima } from './poolCases';
 import { OpSpec } from './types';
@@ -107,6 +107,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       backend: 'wasm',
       kind: 'bug',
       when: (c) => windowMaxima(c).some((v) => v <= 0),
+      readme: 4,
       note: 'wasm MaxPoolGrad drops the gradient of windows whose maximum is not positive (as if its running maximum started at 0)',
     },
     {
@@ -114,6 +115,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       backend: 'wasm',
       kind: 'semantic',
       when: (c) => poolKind(c) === 'ties',
+      readme: 5,
       note: 'wasm MaxPoolGrad sends the gradient of a tie to the last maximum of the window; the reference (and cpu, tensorflow) to the first',
     },
     ...(['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
@@ -121,6 +123,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       backend,
       kind: 'semantic' as const,
       when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'nan',
+      readme: 6,
       note: 'MaxPool ignores NaN in a window (cpu, tensorflow; wasm gives -Inf when the NaN comes first in its window); the reference propagates it (IEEE maximum, Math.max)',
     })),
     {
@@ -128,6 +131,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       backend: 'tensorflow',
       kind: 'bug',
       when: (c) => windowMaxima(c).some((v) => v === -Infinity),
+      readme: 7,
       note: 'native MaxPool returns -FLT_MAX (-3.4028235e38) for a window of -Inf values instead of -Inf',
     },
   ],

@@ -2,16 +2,16 @@
  * multiHeadAttention (notes, part 2e): the reference against the TF.js
  * composition (project, split heads, scaled dot-product attention per head,
  * concatenate, output projection), with gradients with respect to the input
- * and the four projections. Bounds propagate step by step (src/errorModel.ts);
+ * and the four projections. Bounds propagate step by step (src/bounds/errorModel.ts);
  * reshapes and transposes are exact.
  */
 import { MultiHeadInfo, MultiHeadWeights, multiHeadAttention, multiHeadAttentionGrad, multiHeadInfo } from '../../reference/MultiHeadAttention';
 import { additiveMask } from '../../reference/DotProductAttention';
 import { Tensor64, tensor } from '../../reference/tensor';
-import { EV, addEV, input, matMulEV, permuteEV, reshapeEV } from '../errorModel';
-import { Rng, hashSeed } from '../random';
-import type { Tf } from '../tf';
-import { AttentionParams, attentionEV, attentionGradEV, attentionTf, maskOf } from './attention';
+import { EV, addEV, input, matMulEV, permuteEV, reshapeEV } from '../bounds/errorModel';
+import { Rng, hashSeed } from '../util/random';
+import type { Tf } from '../tfjs/tf';
+import { AttentionParams, attentionEV, attentionGradEV, attentionTf, maskOf } from './attentionComposition';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 import type { Tensor } from '@tensorflow/tfjs-node';
 

@@ -1,7 +1,7 @@
 /**
  * multiHeadAttentionLayer: the same reference (reference/MultiHeadAttention.ts)
  * against tfjs-layers' MultiHeadAttention layer (useBias: false), loaded as
- * src/layersLoader.ts describes, with the reference's projections written into
+ * src/tfjs/layersLoader.ts describes, with the reference's projections written into
  * its EinsumDense kernels: W_q [d, d] is the query kernel [d, heads, d_k], W_o
  * is the output kernel [heads, d_k, d]. A causal case uses the layer's
  * `useCausalMask`.
@@ -9,17 +9,17 @@
  * The layer computes in its own order: it scales the projected queries by
  * 1/sqrt(d_k) before the scores (einsum), and masks by adding -1e9 rather than
  * -Inf (exp of either is exactly 0 next to a kept score). The bound follows that
- * order step by step (src/errorModel.ts). TF.js has no gradient for Einsum, so
+ * order step by step (src/bounds/errorModel.ts). TF.js has no gradient for Einsum, so
  * the layer's gradient is `unsupported` on every backend; wasm has no Einsum
  * kernel at all.
  */
 import { multiHeadAttention, multiHeadAttentionGrad, multiHeadInfo } from '../../reference/MultiHeadAttention';
 import { Tensor64, tensor as tensorOf } from '../../reference/tensor';
-import { EV, input, matMulEV, permuteEV, reshapeEV, scaleEV, softmaxEV, addEV } from '../errorModel';
-import { loadMultiHeadAttention } from '../layersLoader';
-import { maskOf } from './attention';
+import { EV, input, matMulEV, permuteEV, reshapeEV, scaleEV, softmaxEV, addEV } from '../bounds/errorModel';
+import { loadMultiHeadAttention } from '../tfjs/layersLoader';
+import { maskOf } from './attentionComposition';
 import { MultiHeadParams, multiHeadAttentionSpec } from './multiHeadAttention';
-import type { Tf } from '../tf';
+import type { Tf } from '../tfjs/tf';
 import { OpCase, OpSpec } from './types';
 import type { Tensor } from '@tensorflow/tfjs-node';
 

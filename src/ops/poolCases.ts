@@ -7,7 +7,7 @@ import { maxPool } from '../../reference/MaxPool';
 import { pool2dInfo } from '../../reference/pool';
 import { sizeOf, tensor } from '../../reference/tensor';
 import { Padding } from '../../reference/window';
-import { Rng, hashSeed } from '../random';
+import { Rng, hashSeed } from '../util/random';
 import { OpCase, fmtShape, uniqueIds } from './types';
 
 export interface PoolParams {

@@ -10,10 +10,10 @@
  *   |err| <= angle (ln(10000)|x| + C_FN + 2) u + C_FN u.
  */
 import { POSITIONAL_KINDS, PositionalEncodingKind, positionalEncoding } from '../../reference/PositionalEncoding';
-import { ETA32, U32, U64 } from '../bounds';
-import { C_FN } from '../errorModel';
-import type { Tf } from '../tf';
-import { Rng, hashSeed } from '../random';
+import { ETA32, U32, U64 } from '../bounds/gamma';
+import { C_FN } from '../bounds/errorModel';
+import type { Tf } from '../tfjs/tf';
+import { Rng, hashSeed } from '../util/random';
 import { OpCase, OpSpec, uniqueIds } from './types';
 
 export interface PositionalParams {

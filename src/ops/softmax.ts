@@ -2,13 +2,13 @@
  * softmax: reference/Softmax.ts against `tf.softmax` (kernel Softmax) over the
  * last axis, and its gradient dx = y (dy - sum(dy y)).
  *
- * Bound: src/errorModel.ts softmaxEV (exponent errors, exp accuracy, the sum and
+ * Bound: src/bounds/errorModel.ts softmaxEV (exponent errors, exp accuracy, the sum and
  * the division) and softmaxGradEV (TF.js's gradient steps).
  */
 import { softmax, softmaxGrad } from '../../reference/Softmax';
 import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
-import { input, softmaxEV, softmaxGradEV } from '../errorModel';
-import { Rng, hashSeed } from '../random';
+import { input, softmaxEV, softmaxGradEV } from '../bounds/errorModel';
+import { Rng, hashSeed } from '../util/random';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 
 /**

@@ -1,12 +1,13 @@
 /**
  * An op spec joins one reference op with its TF.js call: its cases, its error
- * bound, its cost. The generic runner (src/runner.ts) does the rest.
+ * bound, its cost. The generic runner (src/check/runner.ts) does the rest.
  */
 import type { Tensor } from '@tensorflow/tfjs-node';
 import type * as FastCheck from 'fast-check';
 import type { Tensor64 } from '../../reference/tensor';
-import type { BackendId } from '../backendIds';
-import type { Tf } from '../tf';
+import type { BackendId } from '../tfjs/backendIds';
+import type { Tf } from '../tfjs/tf';
+import { Rng, hashSeed } from '../util/random';
 
 export interface OpCase<P> {
   /** Names the configuration, e.g. `x=[1,4,4,1] f=[1,1,1,3] s=[2,2] p=same d=[1,1] v=rand`. */
@@ -33,6 +34,17 @@ export interface GradSpec<P> {
   kernels: readonly string[];
   /** The reference gradient for upstream gradient `dy`, and its bound. */
   reference(c: OpCase<P>, dy: Tensor64): Expected;
+  /** The reference gradient alone, for the bench (computing the bound costs as much again). */
+  value?(c: OpCase<P>, dy: Tensor64): Tensor64;
+  /** The backward kernel alone (`tf.engine().runKernel`), for the bench; without it the bench times tf.grad. */
+  kernel?(tf: Tf, inputs: Tensor[], dy: Tensor, params: P): Tensor;
+}
+
+/** A scaling sweep of `crosscheck bench`: one axis of the op's size, what the notes predict, one case per point. */
+export interface ScalingSweep<P> {
+  axis: string;
+  expected: string;
+  points: { x: number; case: OpCase<P> }[];
 }
 
 /** A behaviour the notes leave open, probed on each backend (ties, NaN, accepted arguments). */
@@ -57,6 +69,8 @@ export interface KnownDiscrepancy<P> {
   when(c: OpCase<P>): boolean;
   /** One line: what is wrong. */
   note: string;
+  /** Its number in the README's "Known backend discrepancies". */
+  readme: number;
   /** Not run at all on this backend: it crashes or corrupts the process. */
   skip?: boolean;
 }
@@ -99,6 +113,10 @@ export interface OpSpec<P> {
   arbitrary?(fc: typeof FastCheck): FastCheck.Arbitrary<OpCase<P>>;
   /** Cases for `crosscheck bench`: the same case machinery at a benchmark size. */
   benchCases?(size: BenchSize): OpCase<P>[];
+  /** Gradients `crosscheck bench` times at a size: which input, on which case. */
+  benchGrads?(size: BenchSize): { input: string; case: OpCase<P> }[];
+  /** The scaling sweeps of `crosscheck bench` (fitted against the notes' complexity). */
+  scalingSweeps?(): ScalingSweep<P>[];
   /** Gradients checked with tf.grad against the reference backward. */
   grads: readonly GradSpec<P>[];
   /** Behaviours probed per backend and printed as a table. */
@@ -148,3 +166,16 @@ export function withNonFinite<P>(cases: OpCase<P>[], input: string, every: numbe
   });
   return [...cases, ...extra];
 }
+
+/**
+ * The upstream gradient of a case: random float32 values in [-1, 1), or nonzero
+ * integers in [-3, 3] for exact cases; never all ones.
+ */
+export function upstreamGradient(c: OpCase<unknown>, shape: readonly number[], seed: number): Tensor64 {
+  const rng = new Rng(hashSeed(seed, `${c.id} dy`));
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = c.exact ? rng.integers(n, 1, 6).map((v) => (v <= 3 ? v - 4 : v - 3)) : rng.uniform(n);
+  if (data.every((v) => v === 1)) data[0] = 2;
+  return { shape: [...shape], data };
+}
+

@@ -1,8 +1,8 @@
-import { BACKENDS, useBackend } from '../../../src/backends';
+import { BACKENDS, useBackend } from '../../../src/tfjs/backends';
 import { conv2dSpec } from '../../../src/ops/conv2d';
 import { OpSpec } from '../../../src/ops/types';
-import { runChecks } from '../../../src/runner';
-import { tf } from '../../../src/tf';
+import { runChecks } from '../../../src/check/runner';
+import { tf } from '../../../src/tfjs/tf';
 import { Outcome, RETURNS, THROWS, describeErrorInputs } from '../../helpers/errorInputs';
 
 type Params = Parameters<(typeof conv2dSpec)['tfjs']>[2];

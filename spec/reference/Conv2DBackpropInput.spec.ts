@@ -1,0 +1,74 @@
+import { conv2d, conv2dInfo } from '../../reference/Conv2D';
+import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
+import { Tensor64, abs, tensor } from '../../reference/tensor';
+import { Rng, bitwiseDiff, convConfigs, convId } from './helpers';
+
+const dot = (a: Tensor64, b: Tensor64) => a.data.reduce((s, v, i) => s + v * b.data[i], 0);
+const absDot = (a: Tensor64, b: Tensor64) => a.data.reduce((s, v, i) => s + Math.abs(v * b.data[i]), 0);
+
+describe('conv2DBackpropInput', () => {
+  it('sends each output gradient back through the taps that touched a cell, worked by hand', () => {
+    const w = tensor([1, 2, 1, 1], [3, 5]);
+    const dy = tensor([1, 1, 2, 1], [1, 10]); // x = [a, b, c], y0 = 3a + 5b, y1 = 3b + 5c
+    expect(Array.from(conv2DBackpropInput([1, 1, 3, 1], dy, w, 1, 'valid').data)).toEqual([3, 5 + 30, 50]);
+  });
+
+  it("a stride leaves the skipped cells at 0; 'same' padding drops the taps over padding", () => {
+    // x = [a, b, c, d, e], filter [1, 2] stride 3: y0 = a + 2b, y1 = d + 2e
+    expect(Array.from(conv2DBackpropInput([1, 1, 5, 1], tensor([1, 1, 2, 1], [10, 100]), tensor([1, 2, 1, 1], [1, 2]), [1, 3], 'valid').data)).toEqual([10, 20, 0, 100, 200]);
+    // 'same', filter [1, 2]: y0 = a + 2b, y1 = b + 2 * pad
+    expect(Array.from(conv2DBackpropInput([1, 1, 2, 1], tensor([1, 1, 2, 1], [10, 100]), tensor([1, 2, 1, 1], [1, 2]), 1, 'same').data)).toEqual([10, 20 + 100]);
+  });
+});
+
+describe("conv2DBackpropInput's order: each dX element sums over (kh, kw, co) in row-major order, bitwise", () => {
+  const rng = new Rng(41);
+  it.each(convConfigs(4).map((c) => [convId(c), c] as const))('%s', (_id, c) => {
+    const filter = rng.tensor(c.f);
+    const g = conv2dInfo('conv2DBackpropInput', tensor(c.x), filter, c.strides, c.pad, c.dilations);
+    const dy = rng.tensor([g.batch, g.outH, g.outW, g.outC]);
+    const dx = conv2DBackpropInput(c.x, dy, filter, c.strides, c.pad, c.dilations);
+    // dX[n, ih, iw, ci] = sum_{kh, kw, co} dy[n, i, j, co] * filter[kh, kw, ci, co] over the taps with
+    // ih = i*sH + kh*dH - padTop, iw = j*sW + kw*dW - padLeft for some output (i, j)
+    const [batch, inH, inW, inC] = c.x;
+    const [kH, kW, , outC] = c.f;
+    const want = new Float64Array(dx.data.length);
+    for (let n = 0; n < batch; n++) for (let ih = 0; ih < inH; ih++) for (let iw = 0; iw < inW; iw++) for (let ci = 0; ci < inC; ci++) {
+      let sum = 0;
+      for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
+        for (let i = 0; i < g.outH; i++) for (let j = 0; j < g.outW; j++) {
+          if (i * g.sH + kh * g.dH - g.padTop !== ih || j * g.sW + kw * g.dW - g.padLeft !== iw) continue;
+          for (let co = 0; co < outC; co++) sum += dy.data[((n * g.outH + i) * g.outW + j) * outC + co] * filter.data[((kh * kW + kw) * inC + ci) * outC + co];
+        }
+      }
+      want[((n * inH + ih) * inW + iw) * inC + ci] = sum;
+    }
+    expect(bitwiseDiff(dx, { shape: c.x, data: want })).toBeUndefined();
+  });
+});
+
+describe('the adjoint identity <conv(x, w), dy> = <x, dX(dy, w)> on every conv configuration', () => {
+  const rng = new Rng(11);
+  it.each(convConfigs().map((c) => [convId(c), c] as const))('%s', (_id, c) => {
+    const x = rng.tensor(c.x);
+    const filter = rng.tensor(c.f);
+    const y = conv2d(x, filter, c.strides, c.pad, c.dilations);
+    const dy = rng.tensor(y.shape);
+    const dx = conv2DBackpropInput(x.shape, dy, filter, c.strides, c.pad, c.dilations);
+    // float64 rounding of each inner product of n terms is within n * 2^-53 * sum |terms|
+    const n = x.data.length * filter.data.length;
+    const mag = absDot(conv2d(abs(x), abs(filter), c.strides, c.pad, c.dilations), abs(dy));
+    expect(Math.abs(dot(y, dy) - dot(x, dx))).toBeLessThanOrEqual(4 * n * 2 ** -53 * mag + 1e-300);
+  });
+});
+
+describe('conv2DBackpropInput argument errors', () => {
+  it.each([
+    ['dy of the wrong shape', () => conv2DBackpropInput([1, 4, 4, 1], tensor([1, 3, 3, 2]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: dy must have the output shape \[1,3,3,1\], got \[1,3,3,2\]/],
+    ['dy of the wrong rank', () => conv2DBackpropInput([1, 4, 4, 1], tensor([3, 3]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: dy must be rank 4, got rank 2/],
+    ['stride 0', () => conv2DBackpropInput([1, 4, 4, 1], tensor([1, 3, 3, 1]), tensor([2, 2, 1, 1]), 0, 'valid'), /Error in conv2DBackpropInput: strides must be positive integers, got \[0,0\]/],
+    ['an xShape of 3 dims', () => conv2DBackpropInput([4, 4, 1], tensor([1, 3, 3, 1]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: xShape must have 4 dimensions, got \[4,4,1\]/],
+  ])('%s', (_name, call, message) => {
+    expect(call).toThrow(message);
+  });
+});

@@ -1,0 +1,61 @@
+import { convOutputSize, padBefore, window2D } from '../../reference/window';
+
+describe('convOutputSize (notes, part 1a)', () => {
+  // (1 + W - w) without stride, floor(1 + (W - w) / s) with stride s.
+  it.each([
+    [7, 3, 1, 5],
+    [7, 3, 2, 3],
+    [7, 3, 3, 2],
+    [8, 3, 2, 3],
+    [5, 5, 1, 1],
+    [4, 1, 3, 2],
+    [9, 2, 3, 3],
+    [2, 3, 1, 0], // the filter does not fit: no output
+  ])('W=%i w=%i s=%i p=valid -> %i', (W, w, s, out) => {
+    expect(convOutputSize(W, w, s, 'valid')).toBe(out);
+    if (out > 0) expect(out).toBe(Math.floor(1 + (W - w) / s));
+  });
+
+  it.each([
+    [7, 3, 1, 7],
+    [7, 3, 2, 4],
+    [3, 2, 3, 1],
+    [1, 1, 3, 1],
+  ])('W=%i w=%i s=%i p=same -> ceil(W/s) = %i', (W, w, s, out) => {
+    expect(convOutputSize(W, w, s, 'same')).toBe(out);
+  });
+
+  it('dilation spans (w - 1) * d + 1 cells', () => {
+    expect(convOutputSize(5, 2, 1, 'valid', 2)).toBe(3);
+    expect(convOutputSize(9, 3, 1, 'valid', 2)).toBe(5);
+  });
+});
+
+describe('padBefore', () => {
+  it("'same' puts the smaller half of the padding before", () => {
+    expect(padBefore(3, 2, 1, 'same')).toBe(0); // total 1: 0 before, 1 after
+    expect(padBefore(3, 3, 1, 'same')).toBe(1); // total 2
+    expect(padBefore(6, 4, 2, 'same')).toBe(1); // total (3-1)*2+4-6 = 2
+    expect(padBefore(3, 2, 3, 'same')).toBe(0); // total (1-1)*3+2-3 < 0, clamped to 0
+  });
+
+  it("'valid' pads nothing", () => {
+    expect(padBefore(7, 3, 2, 'valid', 2)).toBe(0);
+  });
+});
+
+describe('window2D', () => {
+  it('x=[5,7] k=[3,2] s=[2,3] p=same d=[1,2]: the geometry of both axes', () => {
+    expect(window2D('op', [5, 7], [3, 2], [2, 3], 'same', [1, 2])).toEqual({
+      inH: 5, inW: 7, kH: 3, kW: 2, sH: 2, sW: 3, dH: 1, dW: 2,
+      outH: 3, outW: 3, padTop: 1, padLeft: 1,
+    });
+  });
+
+  it('takes the op name first and puts it in its errors', () => {
+    expect(() => window2D('someOp', [4, 4], [2, 2], [1, 1], 'full' as never)).toThrow(/Error in someOp: pad must be one of 'valid', 'same', got "full"/);
+    expect(() => window2D('someOp', [2, 2], [3, 1], [1, 1], 'valid')).toThrow(
+      /Error in someOp: window \[3,1\] with dilations \[1,1\] spans \[3,1\], larger than the input \[2,2\] under 'valid' padding/,
+    );
+  });
+});

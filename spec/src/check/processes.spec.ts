@@ -1,0 +1,53 @@
+/**
+ * The cross-check of every op on every backend, as `crosscheck check` runs it
+ * (each backend in its own process): no mismatch, no crash, enough cases, and
+ * every recorded discrepancy still reproduces.
+ */
+import { BACKENDS } from '../../../src/tfjs/backendIds';
+import { IsolatedRun, runIsolated } from '../../../src/check/processes';
+import { OPS } from '../../../src/ops';
+import { ResultRecord } from '../../../src/check/results';
+
+let run: IsolatedRun;
+beforeAll(async () => {
+  run = await runIsolated({ ops: OPS, backends: BACKENDS, seed: 1 });
+}, 600000);
+
+const rows = OPS.flatMap((op) => BACKENDS.flatMap((b) => ['forward', ...op.grads.map((g) => `grad:${g.input}`)].map((check) => [op.id, b, check] as const)));
+
+describe.each(rows)('%s on %s, %s', (op, backend, check) => {
+  const recs = () => run.records.filter((r: ResultRecord) => r.op === op && r.backend === backend && r.check === check);
+
+  it('covers at least 100 cases and agrees with the reference within the derived bound', () => {
+    const rs = recs();
+    expect(rs.length).toBeGreaterThanOrEqual(100);
+    const bad = rs.filter((r) => r.status === 'fail' || r.status === 'error');
+    expect(bad.map((r) => `${r.status} ${r.case}: ${r.message ?? ''} err/bound ${r.errToBound}`)).toEqual([]);
+    for (const r of rs.filter((x) => x.status === 'pass')) {
+      expect(r.errToBound).toBeLessThanOrEqual(1);
+      if (r.exact) expect(r.maxAbsErr).toBe(0);
+    }
+  });
+});
+
+describe('the run', () => {
+  it('had no process crash', () => {
+    expect(run.crashes).toEqual([]);
+  });
+
+  it('probed the env, the kernels and the fingerprints of every backend', () => {
+    expect(run.env?.tensorflow).toMatch(/^2\.\d+/);
+    for (const b of BACKENDS) expect(run.kernels[b]?.length).toBeGreaterThan(100);
+    expect(Object.keys(run.fingerprints)).toEqual(expect.arrayContaining(['conv2d', 'maxPool', 'avgPool']));
+  });
+});
+
+describe.each(OPS.filter((op) => op.known.length > 0).map((op) => [op.id, op] as const))('known discrepancies of %s', (_id, op) => {
+  it.each(op.known.map((k) => [`${k.backend} ${k.check}: ${k.note}`, k] as const))('%s — still reproduces', (_name, k) => {
+    const hits = run.records.filter((r) => r.op === op.id && r.backend === k.backend && r.check === k.check && r.status === 'xfail' && r.message?.includes(k.note));
+    // An entry that no case of seed 1 triggers any more is stale: the backend was fixed, or the class is wrong.
+    expect(hits.length).toBeGreaterThan(0);
+    // each hit failed for real: beyond its bound, or TF.js threw
+    if (!k.skip) for (const h of hits) expect(h.errToBound > 1 || h.message!.includes('(threw: ')).toBe(true);
+  });
+});

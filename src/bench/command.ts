@@ -1,0 +1,72 @@
+/** `crosscheck bench` and `crosscheck report`: run the bench processes, join them, write bench.json and the reports. */
+import * as cliProgress from 'cli-progress';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readResultFile } from '../compare/load';
+import type { AnyOpSpec, BenchSize } from '../ops/types';
+import type { Contender } from '../tfjs/backendIds';
+import { loadOverrides } from '../tfjs/overrides';
+import { prepareOutDir, writeAtomic, writeJson } from '../util/io';
+import { UsageError } from '../util/usage';
+import { mergeProcesses } from './merge';
+import { applyNativeThreads, benchProcesses } from './processes';
+import type { BenchResult } from './types';
+import type { BenchJob } from './worker';
+
+export interface BenchCommandOptions {
+  ops: readonly AnyOpSpec[];
+  contenders: readonly Contender[];
+  sizes: readonly BenchSize[];
+  /** Default: bench-results/<date>. */
+  out?: string;
+  force: boolean;
+  scaling: boolean;
+  quiet: boolean;
+  /** `--native-threads`: a count or 'default'. */
+  nativeThreads: string;
+  register: readonly string[];
+  processes: number;
+}
+
+async function writeReport(dir: string, result: BenchResult): Promise<void> {
+  const { html, markdown } = await import('./report');
+  fs.mkdirSync(dir, { recursive: true });
+  writeAtomic(path.join(dir, 'report.md'), markdown(result));
+  writeAtomic(path.join(dir, 'report.html'), await html(result));
+}
+
+export async function benchCommand(o: BenchCommandOptions): Promise<number> {
+  const out = o.out ?? path.join('bench-results', new Date().toISOString().replace(/[:.]/g, '-'));
+  applyNativeThreads(o.nativeThreads);
+  prepareOutDir('--out', out, o.force);
+  await loadOverrides(o.register);
+  const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'bench [{bar}] {value}/{total} {label}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  const started = Date.now();
+  const job: BenchJob = { ops: o.ops.map((x) => x.id), contenders: [...o.contenders], sizes: [...o.sizes], scaling: o.scaling, register: [...o.register], budgetScale: 1 / o.processes };
+  const runs = await benchProcesses(job, o.processes, (done, total, label) => {
+    if (!bar) return;
+    if (done === 0) bar.start(total, 0, { label });
+    bar.update(done, { label });
+  });
+  bar?.stop();
+  const result = mergeProcesses(runs);
+  fs.mkdirSync(out, { recursive: true });
+  writeJson(path.join(out, 'bench.json'), result);
+  await writeReport(out, result);
+  const { markdown } = await import('./report');
+  if (!o.quiet) console.log(markdown(result));
+  console.log(`\nbench: ${result.entries.length} entries in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${path.join(out, 'bench.json')}, report.md and report.html`);
+  return 0;
+}
+
+export async function reportCommand(files: readonly string[], o: { out?: string; force: boolean }): Promise<number> {
+  if (files.length === 0) throw new UsageError('report needs at least one bench result file (bench.json).');
+  const results = files.map((f) => readResultFile(f, 'report', ['bench']).doc as BenchResult);
+  for (const [i, r] of results.entries()) {
+    const dir = o.out ? (results.length > 1 ? path.join(o.out, path.basename(files[i], '.json')) : o.out) : path.dirname(files[i]);
+    if (o.out) prepareOutDir('--out', dir, o.force);
+    await writeReport(dir, r);
+    console.log(`wrote ${path.join(dir, 'report.md')} and ${path.join(dir, 'report.html')}`);
+  }
+  return 0;
+}

@@ -1,0 +1,87 @@
+/**
+ * `crosscheck check`: every op x case x backend x check, each backend in its own
+ * process; prints the summary, writes the result file, returns the exit code.
+ */
+import type { AnyOpSpec } from '../ops/types';
+import type { BackendId } from '../tfjs/backendIds';
+import { describeOverrides, loadOverrides, registerFlags } from '../tfjs/overrides';
+import { supportTable } from '../tfjs/support';
+import { assertWritable, writeJson } from '../util/io';
+import { runIsolated } from './processes';
+import { CHECK_SCHEMA } from './results';
+import { checkReport } from './summary';
+
+export interface CheckCommandOptions {
+  ops: readonly AnyOpSpec[];
+  backends: readonly BackendId[];
+  seed: number;
+  caseId?: string;
+  json?: string;
+  force: boolean;
+  /** Failures and errors printed in full (the rest are counted). */
+  maxFailures: number;
+  quiet: boolean;
+  /** Every expected failure in full, not one line per known discrepancy. */
+  verbose: boolean;
+  /** fast-check cases per op after the grid (0: none). */
+  fuzz: number;
+  register: readonly string[];
+}
+
+/** Runs the check and prints its report; 1 when something failed or errored. */
+export async function checkCommand(o: CheckCommandOptions): Promise<number> {
+  if (o.json) assertWritable('--json', o.json, o.force);
+  const overrides = await loadOverrides(o.register);
+
+  const started = Date.now();
+  let done = 0;
+  const progress = !o.quiet && process.stderr.isTTY;
+  const run = await runIsolated({
+    ops: o.ops, backends: o.backends, seed: o.seed, caseId: o.caseId, register: o.register,
+    onResult: (r) => {
+      r.replay += registerFlags(o.register);
+      done++;
+      if (progress && done % 50 === 0) process.stderr.write(`\r${done} checks run...`);
+    },
+  });
+  if (progress) process.stderr.write('\r');
+  const { records, env, fingerprints, crashes } = run;
+  const kernels = [...new Set(o.ops.flatMap((op) => [...op.kernels, ...op.grads.flatMap((g) => g.kernels)]))];
+  const support = supportTable(kernels, o.backends, run.kernels);
+
+  console.log(checkReport({
+    records, env, fingerprints, crashes, backends: o.backends, seed: o.seed,
+    seconds: (Date.now() - started) / 1000, overrides: describeOverrides(overrides),
+    maxFailures: o.maxFailures, verbose: o.verbose, json: o.json,
+  }));
+  const fuzz = o.fuzz > 0 ? await runFuzz(o.ops, o.backends, o.fuzz, o.seed, o.register) : [];
+  if (o.json) {
+    writeJson(o.json, {
+      schema: CHECK_SCHEMA, kind: 'check', env,
+      args: { ops: o.ops.map((x) => x.id), backends: o.backends, seed: o.seed, case: o.caseId ?? null, fuzz: o.fuzz },
+      overrides, supportMatrix: support, fingerprints, crashes, fuzz, results: records,
+    });
+    console.log(`\nwrote ${records.length} results to ${o.json}`);
+  }
+  const bad = records.some((r) => r.status === 'fail' || r.status === 'error');
+  return bad || fuzz.some((f) => f.failed) ? 1 : 0;
+}
+
+/** `--fuzz N`: N fast-check cases per op on the chosen backends (in this process), a table, and each shrunk failure. */
+async function runFuzz(ops: readonly AnyOpSpec[], backends: readonly BackendId[], runs: number, seed: number, register: readonly string[]) {
+  const { fuzzOp } = await import('./fuzz');
+  const results = [];
+  for (const op of ops) {
+    const r = await fuzzOp(op, [...backends], runs, seed);
+    if (r) results.push({ ...r, replay: r.replay + registerFlags(register) });
+  }
+  console.log(`\nFuzzing (fast-check, ${runs} cases per op, seed ${seed}, on ${backends.join(', ')}):`);
+  for (const r of results) {
+    console.log(`  ${r.op}: ${r.runs} cases run, ${r.failed ? `FAILED — shrunk to ${r.counterexample?.case}` : 'no failure'}`);
+    if (r.failed) {
+      for (const rec of r.counterexample?.records ?? []) console.log(`    ${rec.status} ${rec.check} on ${rec.backend}: ${rec.message ?? `err/bound ${rec.errToBound}`}`);
+      console.log(`    replay: ${r.replay}`);
+    }
+  }
+  return results;
+}

@@ -1,0 +1,105 @@
+/**
+ * How a compare report is shown: one headline, the terminal tables, Markdown for
+ * CI summaries, JUnit XML for CI test reports.
+ */
+import { median } from '../bench/stats';
+import type { CompareReport, NumericChange, NumericKind, SpeedRow, SpeedVerdict } from './verdicts';
+
+const pct = (r: number) => (Number.isFinite(r) ? `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%` : '—');
+const ms = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '—');
+const pv = (p: number) => (Number.isFinite(p) ? (p < 1e-4 ? p.toExponential(1) : p.toFixed(4)) : '—');
+const speedName = (r: SpeedRow) => `${r.op} ${r.check} ${r.size} on ${r.contender}`;
+
+/** The verdict in one line. */
+export function headline(r: CompareReport): string {
+  const parts: string[] = [];
+  if (r.numerics) {
+    const n = (k: NumericKind) => r.numerics!.changes.filter((c) => c.kind === k).length;
+    parts.push(`numerics: ${r.numerics.compared} checks compared, ${n('regression')} regressed, ${n('fixed')} fixed, ${n('still failing')} still failing, ${n('newly supported')} newly supported`);
+  }
+  if (r.speed) {
+    const n = (v: SpeedVerdict) => r.speed!.rows.filter((x) => x.verdict === v).length;
+    const machine = median(r.speed.rows.map((x) => x.machine).filter(Number.isFinite));
+    const control = Number.isFinite(machine) ? `; control loop ${pct(machine)} against the baseline${r.options.normalise ? ', divided out' : ''}` : '';
+    parts.push(`speed: ${r.speed.compared} entries compared, ${n('slower')} slower, ${n('faster')} faster, ${n('~')} no significant change (threshold ${(r.options.threshold * 100).toFixed(1)}%, Holm-adjusted alpha ${r.options.alpha}${control})`);
+  }
+  return `${r.regressions > 0 ? `REGRESSION: ${r.regressions} found` : 'no regression'}; ${parts.join('; ')}`;
+}
+
+/** Markdown for CI summaries (GitHub's job summary, a PR comment). */
+export function compareMarkdown(r: CompareReport): string {
+  const lines = ['# crosscheck compare', '', `Baseline: ${r.baseline.map((f) => `\`${f}\``).join(', ')}; current: ${r.current.map((f) => `\`${f}\``).join(', ')}.`, '', `**${headline(r)}**`, ''];
+  if (r.envDiffs.length > 0) {
+    lines.push('## What differs between the runs', '', '| field | baseline | current |', '|---|---|---|');
+    for (const d of r.envDiffs) lines.push(`| ${d.field} | ${d.baseline} | ${d.current} |`);
+    lines.push('');
+  }
+  if (r.numerics) {
+    const shown = r.numerics.changes;
+    lines.push('## Numerics', '');
+    if (shown.length === 0) lines.push('No change in any status, and no accuracy drift.', '');
+    else {
+      lines.push('| verdict | op | case | backend | check | before | now | detail |', '|---|---|---|---|---|---|---|---|');
+      for (const c of shown) lines.push(`| ${c.kind} | ${c.op} | \`${c.case}\` | ${c.backend} | ${c.check} | ${c.from} | ${c.to} | ${c.detail.replace(/\|/g, '\\|')} |`);
+      lines.push('');
+    }
+  }
+  if (r.speed) {
+    lines.push('## Speed', '', '| verdict | op | check | size | contender | baseline ms | current ms | control loop | change | 95% CI of the ratio | p (Holm) | note |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const x of r.speed.rows) {
+      lines.push(`| ${x.verdict} | ${x.op} | ${x.check} | ${x.size} | ${x.contender} | ${ms(x.baseMs)} | ${ms(x.curMs)} | ${pct(x.machine)} | ${pct(x.ratio)} | ${Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}–${x.ci95[1].toFixed(3)}` : '—'} | ${pv(x.pAdjusted)} | ${x.note ?? ''} |`);
+    }
+    lines.push('');
+  }
+  for (const [title, list] of [['Only in the baseline', r.onlyInBaseline], ['Only in the current run', r.onlyInCurrent]] as const) {
+    if (list.length === 0) continue;
+    lines.push(`## ${title} (${list.length})`, '');
+    for (const k of list.slice(0, 50)) lines.push(`- ${k}`);
+    if (list.length > 50) lines.push(`- ... ${list.length - 50} more`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * JUnit XML: one test case per op x backend x check (numerics) and one per
+ * bench entry (speed); a regression is a <failure> with the evidence.
+ */
+export function compareJUnit(r: CompareReport): string {
+  const suites: string[] = [];
+  if (r.numerics) {
+    const groups = new Map<string, NumericChange[]>();
+    for (const c of r.numerics.changes) if (c.kind === 'regression') (groups.get(`${c.op} ${c.check} on ${c.backend}`) ?? groups.set(`${c.op} ${c.check} on ${c.backend}`, []).get(`${c.op} ${c.check} on ${c.backend}`)!).push(c);
+    const cases = [...groups].map(([name, cs]) => `    <testcase classname="crosscheck.numerics" name="${xml(name)}"><failure message="${xml(`${cs.length} case(s) regressed`)}">${xml(cs.map((c) => `${c.case}: ${c.detail}${c.replay ? `\n  replay: ${c.replay}` : ''}`).join('\n'))}</failure></testcase>`);
+    cases.push(`    <testcase classname="crosscheck.numerics" name="${xml(`${r.numerics.compared} checks compared`)}"/>`);
+    suites.push(`  <testsuite name="numerics" tests="${cases.length}" failures="${groups.size}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  if (r.speed) {
+    const cases = r.speed.rows.map((x) => {
+      const name = xml(`${speedName(x)} [${x.case}]`);
+      if (x.verdict !== 'slower') return `    <testcase classname="crosscheck.speed" name="${name}"/>`;
+      return `    <testcase classname="crosscheck.speed" name="${name}"><failure message="${xml(`slower: ${pct(x.ratio)}`)}">${xml(x.note ?? `median ${ms(x.baseMs)} ms -> ${ms(x.curMs)} ms; control loop ${pct(x.machine)}; change ${pct(x.ratio)}, 95% CI of the ratio ${x.ci95.map((v) => v.toFixed(3)).join('-')}, Holm-adjusted p ${pv(x.pAdjusted)}`)}</failure></testcase>`;
+    });
+    suites.push(`  <testsuite name="speed" tests="${cases.length}" failures="${r.speed.rows.filter((x) => x.verdict === 'slower').length}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="crosscheck compare" failures="${r.regressions}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** The terminal report: the headline, differences, then only what changed. */
+export function compareText(r: CompareReport, table: (head: string[], rows: string[][]) => string): string {
+  const out: string[] = [];
+  if (r.envDiffs.length > 0) out.push('What differs between the runs:', table(['field', 'baseline', 'current'], r.envDiffs.map((d) => [d.field, d.baseline, d.current])));
+  if (r.numerics && r.numerics.changes.length > 0) {
+    out.push('Numerics:', table(['verdict', 'op', 'case', 'backend', 'check', 'before -> now'], r.numerics.changes.slice(0, 40).map((c) => [c.kind, c.op, c.case, c.backend, c.check, `${c.from} -> ${c.to}`])));
+    for (const c of r.numerics.changes.filter((x) => x.kind === 'regression').slice(0, 10)) out.push(`  ${c.op} ${c.check} on ${c.backend}, ${c.case}: ${c.detail}${c.replay ? `\n    replay: ${c.replay}` : ''}`);
+    if (r.numerics.changes.length > 40) out.push(`  ... ${r.numerics.changes.length - 40} more (--markdown FILE lists them all)`);
+  }
+  if (r.speed) {
+    out.push('Speed:', table(['verdict', 'op', 'check', 'size', 'contender', 'base ms', 'now ms', 'control', 'change', '95% CI', 'p (Holm)', 'note'], r.speed.rows.map((x) => [x.verdict, x.op, x.check, x.size, x.contender, ms(x.baseMs), ms(x.curMs), pct(x.machine), pct(x.ratio), Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}-${x.ci95[1].toFixed(3)}` : '', pv(x.pAdjusted), x.note ?? ''])));
+  }
+  if (r.onlyInBaseline.length + r.onlyInCurrent.length > 0) out.push(`Entries on one side only: ${r.onlyInBaseline.length} only in the baseline, ${r.onlyInCurrent.length} only in the current run${r.onlyInBaseline.length + r.onlyInCurrent.length <= 10 ? `:\n${[...r.onlyInBaseline.map((k) => `  baseline only: ${k}`), ...r.onlyInCurrent.map((k) => `  current only: ${k}`)].join('\n')}` : ' (--markdown FILE lists them)'}.`);
+  out.push(headline(r));
+  return out.join('\n');
+}
