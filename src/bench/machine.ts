@@ -7,19 +7,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { useBackend } from '../tfjs/backends';
 import { nativeThreadsAtLoad, tf } from '../tfjs/tf';
+import { cpuFlags } from '../util/cpu';
 
 export function theoreticalPeak(): { gflops: number; basis: string } {
-  let flags = '';
   let mhz = os.cpus()[0]?.speed ?? 0;
   try {
     const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
-    flags = info.match(/^flags\s*:\s*(.*)$/m)?.[1] ?? '';
     const m = info.match(/^cpu MHz\s*:\s*([\d.]+)$/m);
     if (m) mhz = Number(m[1]);
   } catch {
     // not Linux: keep os.cpus()
   }
-  const f = new Set(flags.split(/\s+/));
+  const f = cpuFlags();
   const lanes = f.has('avx512f') ? 16 : f.has('avx2') || f.has('avx') ? 8 : 4;
   const fma = f.has('fma') ? 2 : 1;
   const units = 2;

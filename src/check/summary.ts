@@ -84,22 +84,23 @@ export function matrixTable(records: readonly ResultRecord[], backends: readonly
 }
 
 /**
- * The expected failures, one line per known discrepancy x op x check x backend:
- * its README number, how many cases, and the replay command of the smallest.
+ * The expected failures, one line per known discrepancy: its README number, how
+ * many cases where (op, check, backend), then the replay command of the smallest.
  */
 export function xfailGroups(records: readonly ResultRecord[]): string[] {
   const groups = new Map<string, ResultRecord[]>();
   for (const r of records) {
     if (r.status !== 'xfail') continue;
-    const key = `${r.known ?? '?'}\u0000${r.op}\u0000${r.check}\u0000${r.backend}`;
+    const key = String(r.known ?? '?');
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(r);
   }
-  const byNumber = [...groups.values()].sort((a, b) => (a[0].known ?? 0) - (b[0].known ?? 0));
-  return byNumber.map((g) => {
-    const r = g[0];
+  const ordered = [...groups.entries()].sort(([a], [b]) => (Number(a) || 1e9) - (Number(b) || 1e9));
+  return ordered.flatMap(([num, g]) => {
+    const where = new Map<string, number>();
+    for (const r of g) where.set(`${r.op} ${r.check} on ${r.backend}`, (where.get(`${r.op} ${r.check} on ${r.backend}`) ?? 0) + 1);
     const smallest = g.reduce((a, x) => (x.elements < a.elements || (x.elements === a.elements && x.case.length < a.case.length) ? x : a));
-    const what = (r.message ?? '').replace(/^(known (bug|semantic difference)|not run, known bug): /, '').replace(/ \(threw: [^]*$/, '');
-    return `#${r.known ?? '?'} ${r.op} ${r.check} on ${r.backend}: ${g.length} case${g.length > 1 ? 's' : ''}${r.message?.startsWith('not run') ? ' (not run)' : ''} — ${what}\n    smallest: ${smallest.replay}`;
+    const notRun = g.every((r) => r.message?.startsWith('not run')) ? ', not run' : '';
+    return [`#${num} ${g.length} case${g.length > 1 ? 's' : ''}${notRun}: ${[...where].map(([w, n]) => `${w} (${n})`).join(', ')}`, `    smallest: ${smallest.replay}`];
   });
 }
 

@@ -14,7 +14,8 @@ import type { BackendId } from '../tfjs/backendIds';
 import { dotBound } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
 import { CONV_FINGERPRINTS } from './fingerprints';
-import { OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+import { MachineDependence, OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+import { cpuFlags } from '../util/cpu';
 
 export interface Conv2DParams {
   strides: [number, number];
@@ -102,6 +103,7 @@ export function trailingCellsUnused(x: Shape, f: Shape, p: Conv2DParams): boolea
 /** A confirmed Conv2D bug, as a predicate on the shapes and parameters (the pipeline specs reuse it). */
 export interface Conv2DBug {
   backend: BackendId;
+  machine?: MachineDependence;
   /** Its number in the README's "Known backend discrepancies". */
   readme: number;
   note: string;
@@ -118,6 +120,7 @@ export const CONV2D_BUGS: readonly Conv2DBug[] = [
   {
     backend: 'tensorflow',
     readme: 2,
+    machine: { note: 'seen on an earlier machine of this project (2-core AMD EPYC with AVX-512); not on a later one whose AVX-512 has BF16 and VNNI, at 1, 2, 4 or 8 threads and every oneDNN ISA level; the condition is not known' },
     note: 'native Conv2D (oneDNN, TF 2.21) gives wrong rows after the first batch item when one input channel yields a single output column (stride_w > 1, filter width > 1, stride_h = 1); right with TF_ENABLE_ONEDNN_OPTS=0',
     when(x, f, p) {
       const [outH, outW] = convOut(x, f, p);
@@ -140,6 +143,26 @@ export const NATIVE_FILTER_GRAD_CRASH = {
   readme: 3,
   note: 'native Conv2DBackpropFilter (oneDNN, TF 2.21) corrupts the process heap when the stride skips trailing input cells ((out-1)*s + k < in); not run',
   when: (x: Shape, f: Shape, p: Conv2DParams) => trailingCellsUnused(x, f, p),
+};
+
+/**
+ * Native Conv2DBackpropInput (oneDNN 3.7's AVX-512 backward-data kernel, TF 2.21)
+ * drops filter taps when the filter has one input and one output channel and
+ * more than one tap: dX is that of the filter with some taps zeroed, which taps
+ * depending on the thread race. Right with TF_ENABLE_ONEDNN_OPTS=0 and with
+ * ONEDNN_MAX_CPU_ISA=AVX2; cpu and wasm are right.
+ */
+export const NATIVE_INPUT_GRAD_BUG = {
+  check: 'grad:x',
+  backend: 'tensorflow' as const,
+  kind: 'bug' as const,
+  readme: 15,
+  note: 'native Conv2DBackpropInput (oneDNN AVX-512 backward-data, TF 2.21) drops filter taps when the filter has one input and one output channel and more than one tap; right with TF_ENABLE_ONEDNN_OPTS=0',
+  machine: {
+    note: 'oneDNN takes this kernel only where the CPU has AVX-512 (with ONEDNN_MAX_CPU_ISA=AVX2 the results are right)',
+    shows: () => cpuFlags().has('avx512f'),
+  },
+  when: (x: Shape, f: Shape) => x[3] === 1 && f[3] === 1 && f[0] * f[1] > 1,
 };
 
 function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<Conv2DParams> {
@@ -306,6 +329,7 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       backend: bug.backend,
       kind: 'bug' as const,
       readme: bug.readme,
+      machine: bug.machine,
       note: bug.note,
       when: (c: OpCase<Conv2DParams>) => bug.when(c.inputs.x.shape, c.inputs.filter.shape, c.params),
     })),
@@ -313,6 +337,7 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       ...NATIVE_FILTER_GRAD_CRASH,
       when: (c: OpCase<Conv2DParams>) => NATIVE_FILTER_GRAD_CRASH.when(c.inputs.x.shape, c.inputs.filter.shape, c.params),
     },
+    { ...NATIVE_INPUT_GRAD_BUG, when: (c: OpCase<Conv2DParams>) => NATIVE_INPUT_GRAD_BUG.when(c.inputs.x.shape, c.inputs.filter.shape) },
   ],
 
   arbitrary: (fc) =>

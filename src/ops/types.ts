@@ -73,6 +73,16 @@ export interface KnownDiscrepancy<P> {
   readme: number;
   /** Not run at all on this backend: it crashes or corrupts the process. */
   skip?: boolean;
+  /** Set when only some machines show it (the native library picks its kernels by the CPU). */
+  machine?: MachineDependence;
+}
+
+/** Which machines show a discrepancy, as far as it is known. */
+export interface MachineDependence {
+  /** One line: what it depends on, and where it was and was not seen. */
+  note: string;
+  /** Whether this machine shows it; absent when the condition is not known. */
+  shows?(): boolean;
 }
 
 /**

@@ -6,6 +6,7 @@ import * as os from 'os';
 import { tf } from './tf';
 import { BACKENDS, BackendId } from './backendIds';
 import { SupportMatrix, supportTable } from './support';
+import { cpuFlags } from '../util/cpu';
 
 export { BACKENDS, BackendId, parseBackends } from './backendIds';
 
@@ -37,12 +38,16 @@ export function supportMatrix(kernels: readonly string[], backends: readonly Bac
   return supportTable(kernels, backends, Object.fromEntries(backends.map((b) => [b, [...kernelsOf(b)]])));
 }
 
+/** CPU flags worth recording: the instruction sets oneDNN and XNNPACK choose kernels by. */
+const ISA_FLAGS = ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx512_bf16', 'amx_tile'];
+
 export interface EnvBlock {
   node: string;
   tfjs: Record<string, string>;
   tensorflow: string | null;
   wasm: { simd: boolean; threads: boolean };
-  cpu: { model: string; cores: number; arch: string };
+  /** `features`: the CPU flags that decide which kernels native libraries pick (oneDNN's ISA). */
+  cpu: { model: string; cores: number; arch: string; features: string[] };
   os: string;
   date: string;
 }
@@ -65,7 +70,7 @@ export async function envBlock(): Promise<EnvBlock> {
       simd: await flag('WASM_HAS_SIMD_SUPPORT'),
       threads: await flag('WASM_HAS_MULTITHREAD_SUPPORT'),
     },
-    cpu: { model: cpus[0]?.model ?? 'unknown', cores: cpus.length, arch: os.arch() },
+    cpu: { model: cpus[0]?.model ?? 'unknown', cores: cpus.length, arch: os.arch(), features: ISA_FLAGS.filter((f) => cpuFlags().has(f)) },
     os: `${os.type()} ${os.release()}`,
     date: new Date().toISOString(),
   };
