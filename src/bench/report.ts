@@ -31,7 +31,7 @@ export function fastest(entries: readonly BenchEntry[]): BenchEntry[] {
   return [...best.values()];
 }
 
-/** reference time / cpu time and its inverse, per op at one size: the speed targets. */
+/** cpu time / reference time per op at one size, as measured (reported, not a target). */
 export function referenceRatios(entries: readonly BenchEntry[], size: string): { op: string; check: string; speedup: number }[] {
   return entries
     .filter((e) => e.contender === 'reference' && e.size === size && Number.isFinite(e.medianMs))
