@@ -258,6 +258,9 @@ function main() {
   step('building the TypeScript sources (tsc -p tsconfig.build.json)');
   const tsc = run(process.execPath, [path.join(NM, 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
   if (tsc.status !== 0) throw new SetupError('the TypeScript build failed (see the errors above).', 'fix the reported errors, then run `npm run build`.');
+  step('bundling the browser page (scripts/bundle.js, esbuild)');
+  const bundle = run(process.execPath, [path.join(ROOT, 'scripts', 'bundle.js')]);
+  if (bundle.status !== 0) throw new SetupError('bundling the browser page failed (see the errors above).', 'run `npm run build` to see the esbuild errors.');
   const info = { lockHash: lockHash(), tensorflow: native.tf, tfjs: native.tfjs, date: new Date().toISOString() };
   const tmp = `${MARKER}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(info, null, 2));

@@ -6,10 +6,11 @@
  * regression was found, 2 bad usage or unreadable input.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { BACKENDS, CONTENDERS, parseBackends } from './tfjs/backendIds';
+import { BACKENDS, BROWSER_BACKENDS, CONTENDERS, parseBackends } from './tfjs/backendIds';
 import { BENCH_SIZES } from './ops/types';
 import { OPS, opIds, parseOps } from './ops';
 import { UsageError, parseList } from './util/usage';
+import { parseTfFlags } from './tfjs/flags';
 
 interface CheckFlags {
   ops: string;
@@ -23,6 +24,8 @@ interface CheckFlags {
   verbose: boolean;
   fuzz?: string;
   register: string[];
+  browserEndpoint?: string;
+  tfFlags?: string;
 }
 
 interface BenchFlags {
@@ -70,6 +73,13 @@ function parseFraction(flag: string, s: string, lo: number, hi: number, what: st
   return x;
 }
 
+/** `--browser-endpoint`: a ws:// or wss:// URL of a Playwright browser server. */
+function parseEndpoint(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  if (!/^wss?:\/\/[^/\s]+/.test(s)) throw new UsageError(`--browser-endpoint must be a ws:// or wss:// URL of a Playwright browser server (e.g. ws://127.0.0.1:9323/abc), got '${s}'.`);
+  return s;
+}
+
 async function check(o: CheckFlags): Promise<number> {
   const opts = {
     ops: parseOps(o.ops),
@@ -83,6 +93,8 @@ async function check(o: CheckFlags): Promise<number> {
     verbose: o.verbose,
     fuzz: o.fuzz === undefined ? 0 : parseCount('--fuzz', o.fuzz),
     register: o.register,
+    browserEndpoint: parseEndpoint(o.browserEndpoint),
+    tfFlags: o.tfFlags === undefined ? undefined : parseTfFlags(o.tfFlags),
   };
   const { checkCommand } = await import('./check/command');
   return checkCommand(opts);
@@ -126,7 +138,9 @@ function program(): Command {
   p.command('check')
     .description('compare every op x case x backend with the reference; exit 1 on a mismatch')
     .option('--ops <list>', `comma-separated ops (${opIds().join(', ')})`, OPS.map((o) => o.id).join(','))
-    .option('--backends <list>', `comma-separated backends (${BACKENDS.join(', ')})`, BACKENDS.join(','))
+    .option('--backends <list>', `comma-separated backends: ${BACKENDS.join(', ')} (Node), ${BROWSER_BACKENDS.join(', ')} (headless Chromium)`, BACKENDS.join(','))
+    .option('--tf-flags <list>', 'TF.js flags for every backend of the run, KEY=VALUE,... (e.g. WEBGL_PACK=false)')
+    .option('--browser-endpoint <ws>', 'run the browser backends in the browser of a Playwright browser server (ws://HOST:PORT/PATH) instead of a local Chromium')
     .option('--seed <n>', 'seed of the random cases', '1')
     .option('--case <id>', 'run only the case with this id (as printed in a replay command)')
     .option('--json <file>', 'write every result record, the env block and the support matrix to FILE')

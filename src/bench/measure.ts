@@ -13,7 +13,7 @@
  */
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import type { BackendId, Contender } from '../tfjs/backendIds';
+import type { Contender, NodeBackendId } from '../tfjs/backendIds';
 import { useBackend } from '../tfjs/backends';
 import { tf } from '../tfjs/tf';
 import { median, medianCI, relHalfWidth } from './stats';
@@ -57,7 +57,7 @@ function timeCalls(run: () => void, reps: number): number {
 }
 
 /** Runs a backend contender's call on its backend. */
-export function backendRunner(backend: BackendId, make: () => unknown[], call: (inputs: unknown[]) => { dataSync(): unknown }): Runner {
+export function backendRunner(backend: NodeBackendId, make: () => unknown[], call: (inputs: unknown[]) => { dataSync(): unknown }): Runner {
   let inputs: unknown[] = [];
   return {
     contender: backend,

@@ -3,10 +3,12 @@
  * process; prints the summary, writes the result file, returns the exit code.
  */
 import type { AnyOpSpec } from '../ops/types';
-import type { BackendId } from '../tfjs/backendIds';
+import { BackendId, NodeBackendId, isBrowserBackend } from '../tfjs/backendIds';
 import { describeOverrides, loadOverrides, registerFlags } from '../tfjs/overrides';
 import { supportTable } from '../tfjs/support';
 import { assertWritable, writeJson } from '../util/io';
+import { UsageError } from '../util/usage';
+import { FlagValue, tfFlagsArg } from '../tfjs/flags';
 import { runIsolated } from './processes';
 import { CHECK_SCHEMA } from './results';
 import { checkReport } from './summary';
@@ -26,39 +28,49 @@ export interface CheckCommandOptions {
   /** fast-check cases per op after the grid (0: none). */
   fuzz: number;
   register: readonly string[];
+  /** A remote browser for the browser backends (a Playwright browser server). */
+  browserEndpoint?: string;
+  /** `--tf-flags`: TF.js flags for every backend. */
+  tfFlags?: Record<string, FlagValue>;
 }
 
 /** Runs the check and prints its report; 1 when something failed or errored. */
 export async function checkCommand(o: CheckCommandOptions): Promise<number> {
   if (o.json) assertWritable('--json', o.json, o.force);
+  if (o.browserEndpoint) {
+    const { probeEndpoint } = await import('../tfjs/browser');
+    const why = await probeEndpoint(o.browserEndpoint);
+    if (why) throw new UsageError(`--browser-endpoint ${o.browserEndpoint}: no Playwright browser server answers there (${why}).`);
+  }
   const overrides = await loadOverrides(o.register);
 
   const started = Date.now();
   let done = 0;
   const progress = !o.quiet && process.stderr.isTTY;
   const run = await runIsolated({
-    ops: o.ops, backends: o.backends, seed: o.seed, caseId: o.caseId, register: o.register,
+    ops: o.ops, backends: o.backends, seed: o.seed, caseId: o.caseId, register: o.register, browserEndpoint: o.browserEndpoint, tfFlags: o.tfFlags,
     onResult: (r) => {
-      r.replay += registerFlags(o.register);
+      r.replay += registerFlags(o.register) + tfFlagsArg(o.tfFlags);
       done++;
       if (progress && done % 50 === 0) process.stderr.write(`\r${done} checks run...`);
     },
   });
   if (progress) process.stderr.write('\r');
-  const { records, env, fingerprints, crashes } = run;
+  const { records, fingerprints, crashes, browsers } = run;
+  const env = run.env && Object.keys(browsers).length > 0 ? { ...run.env, browsers } : run.env;
   const kernels = [...new Set(o.ops.flatMap((op) => [...op.kernels, ...op.grads.flatMap((g) => g.kernels)]))];
   const support = supportTable(kernels, o.backends, run.kernels);
 
   console.log(checkReport({
-    records, env, fingerprints, crashes, backends: o.backends, seed: o.seed,
+    records, env, browsers, fingerprints, crashes, backends: o.backends, seed: o.seed,
     seconds: (Date.now() - started) / 1000, overrides: describeOverrides(overrides),
-    maxFailures: o.maxFailures, verbose: o.verbose, json: o.json,
+    maxFailures: o.maxFailures, verbose: o.verbose, json: o.json, tfFlags: o.tfFlags,
   }));
   const fuzz = o.fuzz > 0 ? await runFuzz(o.ops, o.backends, o.fuzz, o.seed, o.register) : [];
   if (o.json) {
     writeJson(o.json, {
       schema: CHECK_SCHEMA, kind: 'check', env,
-      args: { ops: o.ops.map((x) => x.id), backends: o.backends, seed: o.seed, case: o.caseId ?? null, fuzz: o.fuzz },
+      args: { ops: o.ops.map((x) => x.id), backends: o.backends, seed: o.seed, case: o.caseId ?? null, fuzz: o.fuzz, tfFlags: o.tfFlags ?? {}, browserEndpoint: o.browserEndpoint ?? null },
       overrides, supportMatrix: support, fingerprints, crashes, fuzz, results: records,
     });
     console.log(`\nwrote ${records.length} results to ${o.json}`);
@@ -68,11 +80,13 @@ export async function checkCommand(o: CheckCommandOptions): Promise<number> {
 }
 
 /** `--fuzz N`: N fast-check cases per op on the chosen backends (in this process), a table, and each shrunk failure. */
-async function runFuzz(ops: readonly AnyOpSpec[], backends: readonly BackendId[], runs: number, seed: number, register: readonly string[]) {
+async function runFuzz(ops: readonly AnyOpSpec[], all: readonly BackendId[], runs: number, seed: number, register: readonly string[]) {
   const { fuzzOp } = await import('./fuzz');
+  // NOTE: fuzzing runs the Node backends in this process; the browser backends are checked on the grid only.
+  const backends = all.filter((b): b is NodeBackendId => !isBrowserBackend(b));
   const results = [];
   for (const op of ops) {
-    const r = await fuzzOp(op, [...backends], runs, seed);
+    const r = await fuzzOp(op, backends, runs, seed);
     if (r) results.push({ ...r, replay: r.replay + registerFlags(register) });
   }
   console.log(`\nFuzzing (fast-check, ${runs} cases per op, seed ${seed}, on ${backends.join(', ')}):`);

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { BackendId, useBackend } from '../tfjs/backends';
+import { NodeBackendId as BackendId, useBackend } from '../tfjs/backends';
 import { OPS } from '../ops';
 import { AnyOpSpec } from '../ops/types';
 import { decode, encode } from '../util/json';

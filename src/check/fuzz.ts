@@ -6,14 +6,14 @@
  * that replays the whole search.
  */
 import * as fc from 'fast-check';
-import type { BackendId } from '../tfjs/backendIds';
+import type { NodeBackendId } from '../tfjs/backendIds';
 import { AnyOpSpec, OpCase } from '../ops/types';
 import { ResultRecord } from './results';
-import { runCase } from './runner';
+import { nodeExecutor, runCase } from './runner';
 
 export interface FuzzResult {
   op: string;
-  backends: BackendId[];
+  backends: NodeBackendId[];
   /** Cases run (shrinking included). */
   runs: number;
   seed: number;
@@ -25,12 +25,13 @@ export interface FuzzResult {
 
 const bad = (r: ResultRecord) => r.status === 'fail' || r.status === 'error';
 
-export async function fuzzOp(spec: AnyOpSpec, backends: readonly BackendId[], numRuns: number, seed: number): Promise<FuzzResult | undefined> {
+export async function fuzzOp(spec: AnyOpSpec, backends: readonly NodeBackendId[], numRuns: number, seed: number): Promise<FuzzResult | undefined> {
   if (!spec.arbitrary) return undefined;
   let runs = 0;
+  const executors = backends.map((b) => nodeExecutor(b));
   const check = async (c: OpCase<unknown>) => {
     const records: ResultRecord[] = [];
-    await runCase(spec, c, backends, seed, (r) => records.push(r));
+    await runCase(spec, c, executors, seed, (r) => records.push(r));
     return records;
   };
   const details = await fc.check(

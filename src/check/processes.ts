@@ -14,6 +14,9 @@ import { FingerprintTable, ResultRecord, replayCommand } from './results';
 import { checksOf, selectCases } from '../ops/select';
 import { decode } from '../util/json';
 import type { WorkerJob } from './worker';
+import type { BrowserEnv } from '../tfjs/browser';
+import { LOST_EXIT } from '../tfjs/lost';
+import type { FlagValue } from '../tfjs/flags';
 
 /** The compiled worker; spec/ runs after `npm run build`. */
 const WORKER = __filename.endsWith('.js') ? path.join(__dirname, 'worker.js') : path.resolve(__dirname, '..', '..', 'dist', 'src', 'check', 'worker.js');
@@ -25,6 +28,8 @@ export interface IsolatedRun {
   fingerprints: FingerprintTable;
   /** Processes that crashed, for the report. */
   crashes: { backend: BackendId; case: string; signal: string; stderr: string }[];
+  /** Each browser backend's browser, GPU and TF.js flags. */
+  browsers: Partial<Record<BackendId, BrowserEnv>>;
 }
 
 export interface IsolatedOptions {
@@ -34,6 +39,10 @@ export interface IsolatedOptions {
   caseId?: string;
   /** `--register` modules, loaded by every worker before its backend starts. */
   register?: readonly string[];
+  /** A remote browser for the browser backends (`--browser-endpoint`). */
+  browserEndpoint?: string;
+  /** `--tf-flags`, set in every worker (and page) before its checks. */
+  tfFlags?: Record<string, FlagValue>;
   onResult?: (r: ResultRecord) => void;
 }
 
@@ -63,13 +72,14 @@ async function runBackend(opts: IsolatedOptions, backend: BackendId, flat: [AnyO
   let probe = true;
   for (;;) {
     const outcome = await runWorker(
-      { ops: opts.ops.map((o) => o.id), backend, seed: opts.seed, caseId: opts.caseId, skip, probe, register: [...(opts.register ?? [])] },
+      { ops: opts.ops.map((o) => o.id), backend, seed: opts.seed, caseId: opts.caseId, skip, probe, register: [...(opts.register ?? [])], browserEndpoint: opts.browserEndpoint, tfFlags: opts.tfFlags },
       (kind, body) => {
         if (kind === 'R') {
           const r = decode<ResultRecord>(body);
           run.records.push(r);
           opts.onResult?.(r);
         } else if (kind === 'E') run.env ??= decode<EnvBlock>(body);
+        else if (kind === 'B') run.browsers[backend] = decode<BrowserEnv>(body);
         else if (kind === 'K') run.kernels[backend] = decode<string[]>(body);
         else if (kind === 'F') {
           for (const [op, rows] of Object.entries(decode<FingerprintTable>(body))) {
@@ -93,7 +103,9 @@ async function runBackend(opts: IsolatedOptions, backend: BackendId, flat: [AnyO
       const r: ResultRecord = {
         op: spec.id, case: c.id, backend, check, status: 'error', exact: c.exact,
         errToBound: NaN, maxAbsErr: NaN, mismatches: 0, signedZeroMismatches: 0, elements: 0,
-        message: `the ${backend} process crashed (${signal}) while running this case${words ? `: ${words}` : ''}; a heap corruption may stem from an earlier case`,
+        message: outcome.code === LOST_EXIT
+          ? `the ${backend} browser page or GPU context was lost while running this case${words ? `: ${words}` : ''}; the run went on in a fresh browser`
+          : `the ${backend} process crashed (${signal}) while running this case${words ? `: ${words}` : ''}; a heap corruption may stem from an earlier case`,
         replay: replayCommand(spec.id, c.id, backend, opts.seed),
       };
       run.records.push(r);
@@ -108,7 +120,7 @@ async function runBackend(opts: IsolatedOptions, backend: BackendId, flat: [AnyO
 export async function runIsolated(opts: IsolatedOptions): Promise<IsolatedRun> {
   const selected = selectCases(opts.ops, opts.seed, opts.caseId);
   const flat: [AnyOpSpec, OpCase<unknown>][] = [...selected].flatMap(([spec, cases]) => cases.map((c) => [spec, c] as [AnyOpSpec, OpCase<unknown>]));
-  const run: IsolatedRun = { records: [], kernels: {}, fingerprints: {}, crashes: [] };
+  const run: IsolatedRun = { records: [], kernels: {}, fingerprints: {}, crashes: [], browsers: {} };
   await Promise.all(opts.backends.map((b) => runBackend(opts, b, flat, run)));
   // NOTE: workers finish in any order; records are sorted back into op, case, backend order.
   const order = new Map(flat.map(([s, c], i) => [`${s.id}\u0000${c.id}`, i]));

@@ -29,6 +29,10 @@ export interface ResultRecord {
   message?: string;
   /** For an xfail: the number of its known discrepancy in the README. */
   known?: number;
+  /** Browser backends: GPU programs the call ran (0 would mean the GPU kernel was not what computed it). */
+  gpuPrograms?: number;
+  /** Set when two forward calls with the same inputs differed: the first differing element (flat index) and both values. */
+  nondeterministic?: { index: number; first: number; second: number };
   replay: string;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-node';
 import { useBackend } from '../tfjs/backends';
-import type { BackendId } from '../tfjs/backendIds';
+import type { BackendId, NodeBackendId } from '../tfjs/backendIds';
 import { FingerprintTable, ResultRecord, replayCommand } from './results';
 import { UNSUPPORTED } from '../tfjs/support';
 import { selectCases } from '../ops/select';
@@ -12,10 +12,14 @@ import { judgeElements } from './elementwise';
 import type { Tensor64 } from '../../reference/tensor';
 import { AnyOpSpec, Expected, KnownDiscrepancy, OpCase, upstreamGradient } from '../ops/types';
 import { tf } from '../tfjs/tf';
+import { BackendLost } from '../tfjs/lost';
 
 export interface RunOptions {
   ops: readonly AnyOpSpec[];
-  backends: readonly BackendId[];
+  /** Node backends, run in this process (unless `executors` is given). */
+  backends: readonly NodeBackendId[];
+  /** Where the TF.js calls run, when not this process's Node backends (a browser page). */
+  executors?: readonly Executor[];
   seed: number;
   /** Run only the case with this id. */
   caseId?: string;
@@ -50,11 +54,74 @@ function knownFor(spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check
   return all.find((k) => !k.machine || k.machine.shows?.() === true) ?? all[0];
 }
 
-/** Runs one check of one case on the active backend and turns the outcome into a record. */
-function runOne(
+/** What a backend returned for one check. */
+export interface Output {
+  shape: number[];
+  data: Float32Array;
+  /** GPU programs (shaders) the call ran, for the browser backends: the evidence that the GPU kernel computed it. */
+  gpuPrograms?: number;
+}
+
+/**
+ * Where a check's TF.js call runs: this process's TF.js (the Node backends) or a
+ * page in a browser. `forward` and `grad` reject with TF.js's error.
+ */
+export interface Executor {
+  backend: BackendId;
+  /** The kernels of `kernels` the backend lacks, and why when the whole backend is unavailable. */
+  missing(kernels: readonly string[]): { names: string[]; why?: string };
+  forward(spec: AnyOpSpec, c: OpCase<unknown>): Promise<Output>;
+  grad(spec: AnyOpSpec, c: OpCase<unknown>, input: string, dy: Tensor64): Promise<Output>;
+}
+
+function toTensor(t: Tensor64): Tensor {
+  return tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
+}
+
+/** Runs a tensor-valued call inside tidy and reads the result back; frees the tape a failed gradient leaves. */
+function readBack(call: () => Tensor): Output {
+  try {
+    // NOTE: the result leaves tidy through a closure: tidy walks a returned object's typed arrays element by element.
+    let result: Output | undefined;
+    tf.tidy(() => {
+      const out = call();
+      result = { shape: out.shape, data: out.dataSync() as Float32Array };
+    });
+    return result!;
+  } catch (e) {
+    releaseFailedTape();
+    throw e;
+  }
+}
+
+/** This process's TF.js on one of the Node backends. */
+export function nodeExecutor(backend: NodeBackendId): Executor {
+  const inputs = (spec: AnyOpSpec, c: OpCase<unknown>) => spec.inputs.map((name) => toTensor(c.inputs[name]));
+  return {
+    backend,
+    missing: (kernels) => ({ names: kernels.filter((k) => tf.getKernel(k, backend) === undefined) }),
+    async forward(spec, c) {
+      await useBackend(backend);
+      return readBack(() => spec.tfjs(tf, inputs(spec, c), c.params));
+    },
+    async grad(spec, c, input, dy) {
+      await useBackend(backend);
+      return readBack(() => {
+        const xs = inputs(spec, c);
+        const at = spec.inputs.indexOf(input);
+        // NOTE: tf.grad of a closure over the other inputs runs only the backward kernel of this input.
+        const f = (xi: Tensor) => spec.tfjs(tf, xs.map((t, k) => (k === at ? xi : t)), c.params);
+        return tf.grad(f)(xs[at], toTensor(dy));
+      });
+    },
+  };
+}
+
+/** Runs one check of one case and turns the outcome into a record. */
+async function runOne(
   spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: string, kernels: readonly string[],
-  expected: Expected | Error, seed: number, call: () => Tensor,
-): ResultRecord {
+  expected: Expected | Error, seed: number, missing: Executor['missing'], call: () => Promise<Output>,
+): Promise<ResultRecord> {
   const base = {
     op: spec.id, case: c.id, backend, check, exact: c.exact,
     errToBound: NaN, maxAbsErr: NaN, mismatches: 0, signedZeroMismatches: 0, elements: 0,
@@ -62,22 +129,20 @@ function runOne(
   };
   const skip = spec.known.find((k) => k.skip && k.check === check && k.backend === backend && k.when(c));
   if (skip) return { ...base, status: 'xfail', known: skip.readme, message: `not run, known bug: ${skip.note}` };
-  const missing = kernels.filter((k) => tf.getKernel(k, backend) === undefined);
-  if (missing.length > 0) {
-    return { ...base, status: 'unsupported', message: `kernel${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not registered for '${backend}'` };
+  const lack = missing(kernels);
+  if (lack.why) return { ...base, status: 'unsupported', message: lack.why };
+  if (lack.names.length > 0) {
+    return { ...base, status: 'unsupported', message: `kernel${lack.names.length > 1 ? 's' : ''} ${lack.names.join(', ')} not registered for '${backend}'` };
   }
   if (expected instanceof Error) return { ...base, status: 'error', message: `reference: ${expected.message}` };
-  let got: { shape: number[]; data: Float32Array };
+  let got: Output;
+  let again: Output | undefined;
   try {
-    // NOTE: the result leaves tidy through a closure: tidy walks a returned object's typed arrays element by element.
-    let result: { shape: number[]; data: Float32Array } | undefined;
-    tf.tidy(() => {
-      const out = call();
-      result = { shape: out.shape, data: out.dataSync() as Float32Array };
-    });
-    got = result!;
+    got = await call();
+    // NOTE: forward results are computed twice: a backend that caches programs or buffers can differ on the second call.
+    if (check === 'forward') again = await call();
   } catch (e) {
-    releaseFailedTape();
+    if (e instanceof BackendLost) throw e;
     const message = e instanceof Error ? e.message : String(e);
     if (UNSUPPORTED.test(message)) return { ...base, status: 'unsupported', message };
     const known = knownFor(spec, c, backend, check);
@@ -90,6 +155,15 @@ function runOne(
     errToBound: cmp.errToBound, maxAbsErr: cmp.maxAbsErr, mismatches: cmp.mismatches,
     signedZeroMismatches: cmp.signedZeroMismatches, elements: cmp.elements, worst: cmp.worst,
   };
+  if (got.gpuPrograms !== undefined) rec.gpuPrograms = got.gpuPrograms;
+  const differs = again ? firstDifference(got, again) : undefined;
+  if (differs) {
+    rec.nondeterministic = differs;
+    if (rec.status === 'pass') {
+      rec.status = 'fail';
+      rec.message = `nondeterministic: element ${differs.index} was ${differs.first} on the first call and ${differs.second} on the second (same inputs, same backend)`;
+    }
+  }
   if (cmp.shapeMismatch) rec.message = cmp.shapeMismatch;
   if (!cmp.ok) {
     const known = knownFor(spec, c, backend, check);
@@ -99,7 +173,41 @@ function runOne(
       rec.message = `known ${known.kind === 'bug' ? 'bug' : 'semantic difference'}: ${known.note}`;
     }
   }
+  if (rec.status !== 'xfail') {
+    const degenerate = degenerateOutput(expected.value, got);
+    if (degenerate && rec.status === 'fail') rec.message = `${degenerate}${rec.message ? `; ${rec.message}` : ''}`;
+  }
+  if (got.gpuPrograms === 0) {
+    // NOTE: a browser backend that ran no GPU program computed the result elsewhere (CPU forwarding): the GPU kernel was not checked.
+    return { ...rec, status: 'error', message: `no GPU program ran for this call: the result did not come from the ${backend} kernel (CPU forwarding?)` };
+  }
   return rec;
+}
+
+/** The first element where two results of the same call differ bitwise (NaN payloads aside), or undefined. */
+export function firstDifference(a: Output, b: Output): { index: number; first: number; second: number } | undefined {
+  if (a.data.length !== b.data.length || a.shape.join() !== b.shape.join()) return { index: -1, first: a.data.length, second: b.data.length };
+  for (let i = 0; i < a.data.length; i++) {
+    const x = a.data[i];
+    const y = b.data[i];
+    if (!Object.is(x, y) && !(Number.isNaN(x) && Number.isNaN(y))) return { index: i, first: x, second: y };
+  }
+  return undefined;
+}
+
+/**
+ * Names an output that is all zeros or one constant where the reference is not
+ * (uninitialised or never-written memory), for the failure message.
+ */
+export function degenerateOutput(expected: Tensor64, got: Output): string | undefined {
+  const n = got.data.length;
+  if (n < 2 || expected.data.length !== n) return undefined;
+  const constant = (d: ArrayLike<number>) => {
+    for (let i = 1; i < d.length; i++) if (!Object.is(d[i], d[0]) && !(Number.isNaN(d[i]) && Number.isNaN(d[0]))) return false;
+    return true;
+  };
+  if (!constant(got.data) || constant(expected.data)) return undefined;
+  return got.data[0] === 0 ? 'the output is all zeros where the reference is not' : `the output is the constant ${got.data[0]} where the reference is not`;
 }
 
 function attempt<T>(f: () => T): T | Error {
@@ -110,36 +218,24 @@ function attempt<T>(f: () => T): T | Error {
   }
 }
 
-function toTensor(t: Tensor64): Tensor {
-  return tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
-}
-
-/** Every check of one case on each backend, in this process: the forward, then each gradient. */
-export async function runCase(spec: AnyOpSpec, c: OpCase<unknown>, backends: readonly BackendId[], seed: number, emit: (r: ResultRecord) => void): Promise<void> {
+/** Every check of one case on each executor: the forward, then each gradient; the reference is computed once. */
+export async function runCase(spec: AnyOpSpec, c: OpCase<unknown>, executors: readonly Executor[], seed: number, emit: (r: ResultRecord) => void): Promise<void> {
   const forward = attempt(() => spec.reference(c));
   const grads = c.gradients && !(forward instanceof Error) ? spec.grads : [];
   const dy = forward instanceof Error ? undefined : upstreamGradient(c, forward.value.shape, seed);
   const expectedGrads = grads.map((g) => attempt(() => g.reference(c, dy!)));
-  for (const backend of backends) {
-    await useBackend(backend);
-    const inputs = () => spec.inputs.map((name) => toTensor(c.inputs[name]));
-    emit(runOne(spec, c, backend, 'forward', spec.kernels, forward, seed, () => spec.tfjs(tf, inputs(), c.params)));
-    grads.forEach((g, gi) => {
-      const call = () => {
-        const xs = inputs();
-        const at = spec.inputs.indexOf(g.input);
-        // NOTE: tf.grad of a closure over the other inputs runs only the backward kernel of this input.
-        const f = (xi: Tensor) => spec.tfjs(tf, xs.map((t, k) => (k === at ? xi : t)), c.params);
-        return tf.grad(f)(xs[at], toTensor(dy!));
-      };
-      emit(runOne(spec, c, backend, `grad:${g.input}`, [...spec.kernels, ...g.kernels], expectedGrads[gi], seed, call));
-    });
+  for (const ex of executors) {
+    emit(await runOne(spec, c, ex.backend, 'forward', spec.kernels, forward, seed, ex.missing, () => ex.forward(spec, c)));
+    for (const [gi, g] of grads.entries()) {
+      emit(await runOne(spec, c, ex.backend, `grad:${g.input}`, [...spec.kernels, ...g.kernels], expectedGrads[gi], seed, ex.missing, () => ex.grad(spec, c, g.input, dy!)));
+    }
   }
 }
 
 /** Every op x case x backend x check, in this process; the reference is computed once per case. */
 export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
   const selected = selectCases(opts.ops, opts.seed, opts.caseId);
+  const executors = opts.executors ?? opts.backends.map((b) => nodeExecutor(b));
   const records: ResultRecord[] = [];
   const emit = (r: ResultRecord) => {
     records.push(r);
@@ -151,14 +247,14 @@ export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
       index++;
       if (index < (opts.skip ?? 0)) continue;
       opts.onCaseStart?.(index);
-      await runCase(spec, c, opts.backends, opts.seed, emit);
+      await runCase(spec, c, executors, opts.seed, emit);
     }
   }
   return records;
 }
 
 /** Probes every fingerprint of the given ops on each backend. */
-export async function probeFingerprints(ops: readonly AnyOpSpec[], backends: readonly BackendId[]): Promise<FingerprintTable> {
+export async function probeFingerprints(ops: readonly AnyOpSpec[], backends: readonly NodeBackendId[]): Promise<FingerprintTable> {
   const out: FingerprintTable = {};
   for (const backend of backends) {
     await useBackend(backend);

@@ -5,6 +5,7 @@
  */
 import Table from 'cli-table3';
 import type { EnvBlock } from '../tfjs/backends';
+import type { BrowserEnv } from '../tfjs/browser';
 import type { FingerprintTable, ResultRecord, Status } from './results';
 import { STATUSES } from './results';
 
@@ -119,6 +120,8 @@ export function fingerprintTable(fp: FingerprintTable, backends: readonly string
 export interface CheckReportInput {
   records: readonly ResultRecord[];
   env?: EnvBlock;
+  /** The browser backends' browsers (src/tfjs/browser.ts). */
+  browsers?: Partial<Record<string, BrowserEnv>>;
   fingerprints: FingerprintTable;
   crashes: readonly { backend: string; case: string; signal: string; stderr: string }[];
   backends: readonly string[];
@@ -129,6 +132,7 @@ export interface CheckReportInput {
   maxFailures: number;
   verbose: boolean;
   json?: string;
+  tfFlags?: Record<string, unknown>;
 }
 
 /** The whole terminal report of a check run. */
@@ -141,6 +145,17 @@ export function checkReport(o: CheckReportInput): string {
       `${records.length} checks on ${o.backends.join(', ')} in ${o.seconds.toFixed(1)} s — ` +
       STATUSES.map((s) => `${n(s)} ${s}`).join(', '),
   );
+  for (const [id, b] of Object.entries(o.browsers ?? {})) {
+    const page = b!.page as { gl?: { renderer?: string }; webgpu?: { vendor?: string; architecture?: string; description?: string } };
+    const gpu = page.gl ? `GL renderer ${page.gl.renderer}` : page.webgpu ? `WebGPU adapter ${[page.webgpu.vendor, page.webgpu.architecture, page.webgpu.description].filter(Boolean).join(' ')}` : '';
+    out.push(`${id}: Chromium ${b!.browser}${b!.endpoint ? ` at ${b!.endpoint}` : ''}; ${gpu}`);
+  }
+  for (const b of o.backends) {
+    const mine = records.filter((r) => r.backend === b);
+    const why = new Set(mine.map((r) => r.message));
+    if (mine.length > 0 && mine.every((r) => r.status === 'unsupported') && why.size === 1) out.push(`${b}: unsupported — ${[...why][0]}`);
+  }
+  if (o.tfFlags && Object.keys(o.tfFlags).length > 0) out.push(`TF.js flags (--tf-flags, every backend): ${Object.entries(o.tfFlags).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   if (o.overrides.length > 0) out.push(`Kernels overridden by --register:\n${o.overrides.map((l) => `  ${l}`).join('\n')}`);
   out.push(matrixTable(records, o.backends));
   out.push('cells: passes, then FAIL, ERROR, x expected failures (known discrepancies, README number below), u unsupported');

@@ -1,13 +1,35 @@
 /** The backend ids, without loading TensorFlow.js (the CLI parses flags before any backend starts). */
 import { parseList } from '../util/usage';
 
+/** Backends that run in Node, in a worker process each. */
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
-export type BackendId = (typeof BACKENDS)[number];
+export type NodeBackendId = (typeof BACKENDS)[number];
 
-export function parseBackends(list: string): BackendId[] {
-  return parseList('--backends', 'backend', list, BACKENDS);
+/**
+ * Backends that run in headless Chromium, one browser per backend: a TF.js
+ * backend and the TF.js flags it runs with (its variant). Every variant turns
+ * CPU forwarding off, so that the GPU kernel is what computes each result.
+ */
+export const BROWSER_VARIANTS = {
+  webgl: { tfBackend: 'webgl', flags: { WEBGL_CPU_FORWARD: false }, about: 'WebGL 2 with TF.js defaults (packed kernels, float32 textures)' },
+  'webgl-unpacked': { tfBackend: 'webgl', flags: { WEBGL_CPU_FORWARD: false, WEBGL_PACK: false }, about: 'WEBGL_PACK=false: the unpacked kernels' },
+  'webgl-noim2col': { tfBackend: 'webgl', flags: { WEBGL_CPU_FORWARD: false, WEBGL_CONV_IM2COL: false }, about: 'WEBGL_CONV_IM2COL=false: convolution without im2col' },
+  webgpu: { tfBackend: 'webgpu', flags: { WEBGPU_CPU_FORWARD: false }, about: 'WebGPU with TF.js defaults' },
+} as const;
+export type BrowserBackendId = keyof typeof BROWSER_VARIANTS;
+export const BROWSER_BACKENDS = Object.keys(BROWSER_VARIANTS) as BrowserBackendId[];
+
+export type BackendId = NodeBackendId | BrowserBackendId;
+export const ALL_BACKENDS: readonly BackendId[] = [...BACKENDS, ...BROWSER_BACKENDS];
+
+export function isBrowserBackend(id: string): id is BrowserBackendId {
+  return id in BROWSER_VARIANTS;
 }
 
-/** What `crosscheck bench` times: the backends and the float64 reference. */
+export function parseBackends(list: string): BackendId[] {
+  return parseList('--backends', 'backend', list, ALL_BACKENDS);
+}
+
+/** What `crosscheck bench` times: the Node backends and the float64 reference. */
 export const CONTENDERS = [...BACKENDS, 'reference'] as const;
 export type Contender = (typeof CONTENDERS)[number];

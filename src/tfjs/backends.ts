@@ -4,16 +4,16 @@
  */
 import * as os from 'os';
 import { tf } from './tf';
-import { BACKENDS, BackendId } from './backendIds';
+import { BACKENDS, NodeBackendId } from './backendIds';
 import { SupportMatrix, supportTable } from './support';
 import { cpuFlags } from '../util/cpu';
 
-export { BACKENDS, BackendId, parseBackends } from './backendIds';
+export { BACKENDS, BackendId, NodeBackendId, parseBackends } from './backendIds';
 
 let quieted = false;
 
 /** Makes `id` the active backend (initialising it on first use). */
-export async function useBackend(id: BackendId): Promise<void> {
+export async function useBackend(id: NodeBackendId): Promise<void> {
   if (!quieted) {
     // NOTE: PROD only silences the "install tfjs-node" hint the cpu backend prints in Node;
     // it does not change any kernel.
@@ -29,12 +29,12 @@ export async function useBackend(id: BackendId): Promise<void> {
 }
 
 /** Kernel names registered for a backend. */
-export function kernelsOf(id: BackendId): Set<string> {
+export function kernelsOf(id: NodeBackendId): Set<string> {
   return new Set(tf.getKernelsForBackend(id).map((k) => k.kernelName));
 }
 
 /** For each kernel name, which backends register it. */
-export function supportMatrix(kernels: readonly string[], backends: readonly BackendId[] = BACKENDS): SupportMatrix {
+export function supportMatrix(kernels: readonly string[], backends: readonly NodeBackendId[] = BACKENDS): SupportMatrix {
   return supportTable(kernels, backends, Object.fromEntries(backends.map((b) => [b, [...kernelsOf(b)]])));
 }
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * Bundles the page side of the browser backends (src/check/page.ts: TF.js with
+ * webgl and webgpu, and the op specs' TF.js calls) into dist/browser/page.js
+ * with esbuild, from the locked packages. Node-only modules that the op specs
+ * reach but never call in the page (fs, path, ...) are left empty; tfjs-layers'
+ * MultiHeadAttention is imported directly from its ES module.
+ */
+'use strict';
+const path = require('path');
+const esbuild = require('esbuild');
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'dist', 'browser', 'page.js');
+const NODE_ONLY = ['fs', 'path', 'os', 'url', 'child_process', 'v8', 'vm', 'readline', 'typescript'];
+
+const pagePlugin = {
+  name: 'page',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${NODE_ONLY.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'empty' }));
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    // The Node loader transpiles tfjs-layers' ES modules on require; the page imports the layer itself.
+    build.onResolve({ filter: /tfjs\/layersLoader$/ }, () => ({ path: path.join(ROOT, 'src', 'tfjs', 'layersLoader.page.ts') }));
+  },
+};
+
+async function bundle() {
+  const started = Date.now();
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'src', 'check', 'page.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    outfile: OUT,
+    logLevel: 'warning',
+    plugins: [pagePlugin],
+  });
+  return Date.now() - started;
+}
+
+module.exports = { bundle, OUT };
+
+if (require.main === module) {
+  bundle().then(
+    (ms) => console.log(`bundle: ${path.relative(ROOT, OUT)} in ${ms} ms`),
+    (e) => {
+      console.error(`bundle failed: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}
