@@ -85,6 +85,14 @@ function releaseFailedTape(): void {
   }
 }
 
+/** Whether two float32 arrays hold the same bits (an identity kernel returns its input). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return x.every((v, i) => v === y[i]);
+}
+
 const toTensor = (t: Tensor64) => tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
 
 interface CallRequest {
@@ -113,7 +121,7 @@ async function run(wire: string): Promise<string> {
     const shape = out.shape;
     out.dispose();
     if (glOf()?.isContextLost()) return toWire({ lost: 'the WebGL context was lost' });
-    return toWire({ ok: { shape, data, gpuPrograms: programs } });
+    return toWire({ ok: { shape, data, gpuPrograms: programs, identity: Object.values(req.inputs).some((t) => sameBits(Float32Array.from(t.data), data)) } });
   } catch (e) {
     releaseFailedTape();
     if (glOf()?.isContextLost()) return toWire({ lost: 'the WebGL context was lost' });

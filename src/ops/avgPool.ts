@@ -7,6 +7,7 @@
  * gradient of a cell sums at most `overlap` terms dy / count, each with up to two
  * roundings: gamma_{overlap+2} * avgPoolGrad(|dy|).
  */
+import { BROWSER_BACKENDS } from '../tfjs/backendIds';
 import { avgPool } from '../../reference/AvgPool';
 import { avgPoolGrad } from '../../reference/AvgPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
@@ -87,7 +88,7 @@ export const avgPoolSpec: OpSpec<PoolParams> = {
   ],
 
   known: [
-    ...(['cpu', 'wasm'] as const).map((backend) => ({
+    ...(['cpu', 'wasm', ...BROWSER_BACKENDS] as const).map((backend) => ({
       check: 'grad:x',
       backend,
       kind: 'bug' as const,

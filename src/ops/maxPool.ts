@@ -6,6 +6,7 @@
  * of a cell is a float32 sum of the dy of the windows whose maximum it is, at
  * most K = ceil(kh/sh) * ceil(kw/sw) terms: gamma_K * maxPoolGrad(|dy|).
  */
+import { BROWSER_BACKENDS } from '../tfjs/backendIds';
 import { maxPool } from '../../reference/MaxPool';
 import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
@@ -110,14 +111,22 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       readme: 4,
       note: 'wasm MaxPoolGrad drops the gradient of windows whose maximum is not positive (as if its running maximum started at 0)',
     },
-    {
+    ...(['wasm', ...BROWSER_BACKENDS] as const).map((backend) => ({
       check: 'grad:x',
-      backend: 'wasm',
-      kind: 'semantic',
-      when: (c) => poolKind(c) === 'ties',
+      backend,
+      kind: 'semantic' as const,
+      when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'ties',
       readme: 5,
-      note: 'wasm MaxPoolGrad sends the gradient of a tie to the last maximum of the window; the reference (and cpu, tensorflow) to the first',
-    },
+      note: 'MaxPoolGrad sends the gradient of a tie to the last maximum of the window (wasm, webgl, webgpu); the reference (and cpu, tensorflow) to the first',
+    })),
+    ...BROWSER_BACKENDS.map((backend) => ({
+      check: 'forward',
+      backend,
+      kind: 'bug' as const,
+      when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'nan' || windowMaxima(c).some((v) => v === -Infinity),
+      readme: 16,
+      note: 'webgl and webgpu MaxPool start a window maximum at -1e20 and skip NaN: a window of -Inf values gives -1e20, not -Inf, and NaN never propagates',
+    })),
     ...(['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
       check: 'forward',
       backend,

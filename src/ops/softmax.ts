@@ -5,6 +5,7 @@
  * Bound: src/bounds/errorModel.ts softmaxEV (exponent errors, exp accuracy, the sum and
  * the division) and softmaxGradEV (TF.js's gradient steps).
  */
+import { BROWSER_BACKENDS } from '../tfjs/backendIds';
 import { softmax, softmaxGrad } from '../../reference/Softmax';
 import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
 import { input, softmaxEV, softmaxGradEV } from '../bounds/errorModel';
@@ -52,6 +53,28 @@ function caseOf(shape: number[], kind: SoftmaxKind, seed: number): OpCase<Softma
   const rng = new Rng(hashSeed(seed, id));
   return { id, params: { kind }, inputs: { logits: tensor(shape, values(rng, kind, shape)) }, exact: false, gradients: kind !== 'masked' };
 }
+
+/** A row of all -Inf (case kind 'masked'): the reference gives NaN (0/0), webgl finite weights. */
+export const WEBGL_SOFTMAX_MASKED = BROWSER_BACKENDS.filter((b) => b.startsWith('webgl')).map((backend) => ({
+  check: 'forward',
+  backend,
+  kind: 'bug' as const,
+  when: (c: OpCase<SoftmaxParams>) => c.params.kind === 'masked',
+  readme: 17,
+  note: 'webgl Softmax of a row whose logits are all -Inf returns finite weights (1 where the reference, cpu and webgpu give NaN)',
+}));
+
+/** NaN or +-Inf in a row: the reference, cpu and webgl give NaN for the whole row. */
+export const WEBGPU_SOFTMAX_NONFINITE = [
+  {
+    check: 'forward',
+    backend: 'webgpu' as const,
+    kind: 'bug' as const,
+    when: (c: OpCase<SoftmaxParams>) => c.id.includes(' nonfinite'),
+    readme: 18,
+    note: 'webgpu Softmax does not carry a NaN or Inf of a row to the other entries: [1, NaN, 2] gives [0, NaN, 0] where the reference, cpu and webgl give NaN everywhere',
+  },
+];
 
 export const softmaxSpec: OpSpec<SoftmaxParams> = {
   id: 'softmax',
@@ -124,5 +147,5 @@ export const softmaxSpec: OpSpec<SoftmaxParams> = {
     },
   ],
 
-  known: [],
+  known: [...WEBGL_SOFTMAX_MASKED, ...WEBGPU_SOFTMAX_NONFINITE],
 };

@@ -59,6 +59,8 @@ export interface PageOutput {
   shape: number[];
   data: Float32Array;
   gpuPrograms: number;
+  /** The output is one of the inputs, bit for bit (an identity needs no GPU program). */
+  identity: boolean;
 }
 
 type PageReply = { ok?: PageOutput; error?: string; lost?: string };
