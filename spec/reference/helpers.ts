@@ -5,7 +5,10 @@
 import { Shape, Tensor64, sizeOf, tensor } from '../../reference/tensor';
 import { Padding } from '../../reference/window';
 
-/** Seeded uniform numbers (mulberry32): the same seed always gives the same data. */
+/**
+ * Seeded uniform numbers (mulberry32): the same seed always gives the same data.
+ * The same generator as src/util/random.ts, kept apart: the reference's tests import nothing from src/.
+ */
 export class Rng {
   private state: number;
 

@@ -125,7 +125,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       kind: 'bug' as const,
       when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'nan' || windowMaxima(c).some((v) => v === -Infinity),
       readme: 16,
-      note: 'webgl and webgpu MaxPool start a window maximum at -1e20 and skip NaN: a window of -Inf values gives -1e20, not -Inf, and NaN never propagates',
+      note: 'webgl MaxPool, and webgpu MaxPool for some window shapes, start a window maximum at -1e20 and skip NaN: a window of -Inf values gives -1e20, not -Inf, and NaN does not propagate',
     })),
     ...(['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
       check: 'forward',
