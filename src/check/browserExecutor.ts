@@ -9,6 +9,7 @@ import type { BrowserBackendId } from '../tfjs/backendIds';
 import { BrowserSession } from '../tfjs/browser';
 import type { Tensor64 } from '../../reference/tensor';
 import type { Executor } from './runner';
+import { FLOAT16, FLOAT32 } from '../bounds/gamma';
 
 const inputsOf = (spec: AnyOpSpec, c: OpCase<unknown>) => Object.fromEntries(spec.inputs.map((n) => [n, c.inputs[n]])) as Record<string, Tensor64>;
 
@@ -24,6 +25,7 @@ export function browserExecutor(backend: BrowserBackendId, session: BrowserSessi
   const kernels = new Set(session.kernels);
   return {
     backend,
+    storage: session.env.page.storage === 'float16' ? FLOAT16 : FLOAT32,
     missing: (names) => ({ names: names.filter((k) => !kernels.has(k)) }),
     forward: (spec, c) => session.call({ op: spec.id, inputs: inputsOf(spec, c), params: c.params }),
     grad: (spec, c, input, dy) => session.call({ op: spec.id, input, inputs: inputsOf(spec, c), params: c.params, dy }),

@@ -49,12 +49,12 @@ export function unravel(flat: number, shape: Shape): number[] {
 }
 
 /** Ratio of one element's error to its bound: 0 = exact, > 1 = outside the bound. */
-function elementRatio(e: number, g: number, bound: number): number {
+function elementRatio(e: number, g: number, bound: number, overflow: number): number {
   if (Number.isNaN(e) || Number.isNaN(g)) return Number.isNaN(e) && Number.isNaN(g) ? 0 : Infinity;
   if (!Number.isFinite(e)) return e === g ? 0 : Infinity;
   if (!Number.isFinite(g)) {
-    // A float32 result overflows to Inf when the true value lies beyond FLOAT32_MAX.
-    return Math.sign(g) === Math.sign(e) && Math.abs(e) + bound >= FLOAT32_MAX ? 0 : Infinity;
+    // A result overflows to Inf when the true value may lie beyond what the storage holds.
+    return Math.sign(g) === Math.sign(e) && Math.abs(e) + bound >= overflow ? 0 : Infinity;
   }
   const err = Math.abs(g - e);
   if (err === 0) return 0;
@@ -66,6 +66,8 @@ export function judgeElements(
   bound: Float64Array,
   got: { shape: Shape; data: ArrayLike<number> },
   strictZeroSign: boolean,
+  /** Where results overflow to +-Inf: FLOAT32_MAX, or 65520 for float16 storage (src/bounds/gamma.ts Storage). */
+  overflow = FLOAT32_MAX,
 ): ElementwiseResult {
   const n = expected.data.length;
   if (got.shape.length !== expected.shape.length || got.shape.some((d, i) => d !== expected.shape[i])) {
@@ -82,7 +84,7 @@ export function judgeElements(
   for (let i = 0; i < n; i++) {
     const e = expected.data[i];
     const g = got.data[i];
-    let r = elementRatio(e, g, bound[i]);
+    let r = elementRatio(e, g, bound[i], overflow);
     if (e === 0 && g === 0 && Object.is(e, -0) !== Object.is(g, -0)) {
       signedZero++;
       if (strictZeroSign) r = Infinity;

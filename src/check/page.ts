@@ -50,6 +50,18 @@ function glOf(): GL | undefined {
   return tf.getBackend() === 'webgl' ? (tf.backend() as unknown as { gpgpu: { gl: GL } }).gpgpu.gl : undefined;
 }
 
+/**
+ * How the backend stores values, measured: 1 + 2^-12 and 4097 (float32 values
+ * that float16 cannot hold) through one GPU program and back. TF.js's own
+ * floatPrecision() cannot tell: it reports 16 whenever float32 rendering is on.
+ */
+async function measuredStorage(): Promise<'float32' | 'float16'> {
+  const probe = tf.add(tf.tensor([1 + 2 ** -12, 4097]), tf.zeros([2]));
+  const [a, b] = (await probe.data()) as Float32Array;
+  probe.dispose();
+  return a === 1 + 2 ** -12 && b === 4097 ? 'float32' : 'float16';
+}
+
 /** What produced the results: the browser, the GPU (or software rasteriser) and every TF.js flag in force. */
 async function pageEnv(): Promise<Record<string, unknown>> {
   const env: Record<string, unknown> = {
@@ -58,6 +70,7 @@ async function pageEnv(): Promise<Record<string, unknown>> {
     tfjs: (tfjs as unknown as { version: Record<string, string> }).version,
     flags: tf.env().getFlags(),
     floatPrecision: (tf.backend() as unknown as { floatPrecision(): number }).floatPrecision(),
+    storage: await measuredStorage(),
   };
   const gl = glOf();
   if (gl) {

@@ -29,6 +29,8 @@ export interface ResultRecord {
   message?: string;
   /** For an xfail: the number of its known discrepancy in the README. */
   known?: number;
+  /** Set when the backend stores in float16: the case's inputs were rounded to float16 and the bound derived for it. */
+  storage?: 'float16';
   /** Browser backends: GPU programs the call ran (0 would mean the GPU kernel was not what computed it). */
   gpuPrograms?: number;
   /** Set when two forward calls with the same inputs differed: the first differing element (flat index) and both values. */

@@ -10,7 +10,8 @@ import { UNSUPPORTED } from '../tfjs/support';
 import { selectCases } from '../ops/select';
 import { judgeElements } from './elementwise';
 import type { Tensor64 } from '../../reference/tensor';
-import { AnyOpSpec, Expected, KnownDiscrepancy, OpCase, upstreamGradient } from '../ops/types';
+import { AnyOpSpec, Expected, KnownDiscrepancy, OpCase, inStorage, upstreamGradient } from '../ops/types';
+import { BeyondStorageRange, FLOAT32, Storage, withStorage } from '../bounds/gamma';
 import { tf } from '../tfjs/tf';
 import { BackendLost } from '../tfjs/lost';
 
@@ -49,8 +50,8 @@ export function releaseFailedTape(): void {
  * The known discrepancy that covers a failing case; where classes overlap, one
  * this machine is known to show comes first.
  */
-function knownFor(spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: string): KnownDiscrepancy<unknown> | undefined {
-  const all = spec.known.filter((k) => k.check === check && k.backend === backend && k.when(c));
+function knownFor(spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: string, expected?: Tensor64): KnownDiscrepancy<unknown> | undefined {
+  const all = spec.known.filter((k) => k.check === check && k.backend === backend && k.when(c, expected));
   return all.find((k) => !k.machine || k.machine.shows?.() === true) ?? all[0];
 }
 
@@ -70,6 +71,8 @@ export interface Output {
  */
 export interface Executor {
   backend: BackendId;
+  /** How the backend stores values (float32 unless it stores in half precision): the bounds are derived for it. */
+  storage?: Storage;
   /** The kernels of `kernels` the backend lacks, and why when the whole backend is unavailable. */
   missing(kernels: readonly string[]): { names: string[]; why?: string };
   forward(spec: AnyOpSpec, c: OpCase<unknown>): Promise<Output>;
@@ -122,7 +125,7 @@ export function nodeExecutor(backend: NodeBackendId): Executor {
 /** Runs one check of one case and turns the outcome into a record. */
 async function runOne(
   spec: AnyOpSpec, c: OpCase<unknown>, backend: BackendId, check: string, kernels: readonly string[],
-  expected: Expected | Error, seed: number, missing: Executor['missing'], call: () => Promise<Output>,
+  expected: Expected | Error, seed: number, missing: Executor['missing'], call: () => Promise<Output>, storage: Storage,
 ): Promise<ResultRecord> {
   const base = {
     op: spec.id, case: c.id, backend, check, exact: c.exact,
@@ -136,6 +139,7 @@ async function runOne(
   if (lack.names.length > 0) {
     return { ...base, status: 'unsupported', message: `kernel${lack.names.length > 1 ? 's' : ''} ${lack.names.join(', ')} not registered for '${backend}'` };
   }
+  if (expected instanceof BeyondStorageRange) return { ...base, status: 'unsupported', message: `not judged on ${storage.name} storage: ${expected.message}` };
   if (expected instanceof Error) return { ...base, status: 'error', message: `reference: ${expected.message}` };
   let got: Output;
   let again: Output | undefined;
@@ -147,10 +151,10 @@ async function runOne(
     if (e instanceof BackendLost) throw e;
     const message = e instanceof Error ? e.message : String(e);
     if (UNSUPPORTED.test(message)) return { ...base, status: 'unsupported', message };
-    const known = knownFor(spec, c, backend, check);
+    const known = knownFor(spec, c, backend, check, expected.value);
     return known ? { ...base, status: 'xfail', known: known.readme, message: `known ${known.kind === 'bug' ? 'bug' : 'semantic difference'}: ${known.note} (threw: ${message})` } : { ...base, status: 'error', message };
   }
-  const cmp = judgeElements(expected.value, expected.bound, got, spec.strictZeroSign);
+  const cmp = judgeElements(expected.value, expected.bound, got, spec.strictZeroSign, storage.overflow);
   const rec: ResultRecord = {
     ...base,
     status: cmp.ok ? 'pass' : 'fail',
@@ -158,6 +162,7 @@ async function runOne(
     signedZeroMismatches: cmp.signedZeroMismatches, elements: cmp.elements, worst: cmp.worst,
   };
   if (got.gpuPrograms !== undefined) rec.gpuPrograms = got.gpuPrograms;
+  if (storage.name === 'float16') rec.storage = 'float16';
   const differs = again ? firstDifference(got, again) : undefined;
   if (differs) {
     rec.nondeterministic = differs;
@@ -168,7 +173,7 @@ async function runOne(
   }
   if (cmp.shapeMismatch) rec.message = cmp.shapeMismatch;
   if (!cmp.ok) {
-    const known = knownFor(spec, c, backend, check);
+    const known = knownFor(spec, c, backend, check, expected.value);
     if (known) {
       rec.status = 'xfail';
       rec.known = known.readme;
@@ -220,16 +225,27 @@ function attempt<T>(f: () => T): T | Error {
   }
 }
 
-/** Every check of one case on each executor: the forward, then each gradient; the reference is computed once. */
+/**
+ * Every check of one case on each executor: the forward, then each gradient.
+ * The reference is computed once per storage format: executors that store in
+ * float16 get the case rounded to float16 and bounds derived for it.
+ */
 export async function runCase(spec: AnyOpSpec, c: OpCase<unknown>, executors: readonly Executor[], seed: number, emit: (r: ResultRecord) => void): Promise<void> {
-  const forward = attempt(() => spec.reference(c));
-  const grads = c.gradients && !(forward instanceof Error) ? spec.grads : [];
-  const dy = forward instanceof Error ? undefined : upstreamGradient(c, forward.value.shape, seed);
-  const expectedGrads = grads.map((g) => attempt(() => g.reference(c, dy!)));
-  for (const ex of executors) {
-    emit(await runOne(spec, c, ex.backend, 'forward', spec.kernels, forward, seed, ex.missing, () => ex.forward(spec, c)));
-    for (const [gi, g] of grads.entries()) {
-      emit(await runOne(spec, c, ex.backend, `grad:${g.input}`, [...spec.kernels, ...g.kernels], expectedGrads[gi], seed, ex.missing, () => ex.grad(spec, c, g.input, dy!)));
+  const formats = [...new Set(executors.map((ex) => ex.storage ?? FLOAT32))];
+  for (const storage of formats) {
+    const sc = inStorage(c, storage);
+    const { forward, grads, dy, expectedGrads } = withStorage(storage, () => {
+      const forward = attempt(() => spec.reference(sc));
+      const defined = sc.gradients && !(forward instanceof Error) && (spec.gradientsDefined?.(sc) ?? true);
+      const grads = defined ? spec.grads : [];
+      const dy = forward instanceof Error ? undefined : inStorage({ ...sc, inputs: { dy: upstreamGradient(sc, forward.value.shape, seed) } }, storage).inputs.dy;
+      return { forward, grads, dy, expectedGrads: grads.map((g) => attempt(() => g.reference(sc, dy!))) };
+    });
+    for (const ex of executors.filter((e) => (e.storage ?? FLOAT32) === storage)) {
+      emit(await runOne(spec, sc, ex.backend, 'forward', spec.kernels, forward, seed, ex.missing, () => ex.forward(spec, sc), storage));
+      for (const [gi, g] of grads.entries()) {
+        emit(await runOne(spec, sc, ex.backend, `grad:${g.input}`, [...spec.kernels, ...g.kernels], expectedGrads[gi], seed, ex.missing, () => ex.grad(spec, sc, g.input, dy!), storage));
+      }
     }
   }
 }

@@ -26,7 +26,7 @@ import { maxPool, maxPoolArgmax } from '../../reference/MaxPool';
 import { pool2dInfo } from '../../reference/pool';
 import { Tensor64, abs, sizeOf, tensor } from '../../reference/tensor';
 import { Padding, convOutputSize } from '../../reference/window';
-import { U32, U64, gamma } from '../bounds/gamma';
+import { U64, dotBound, gamma, storage, storedGamma } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
 import { CONV2D_BUGS, Conv2DParams, NATIVE_FILTER_GRAD_CRASH, NATIVE_INPUT_GRAD_BUG } from './conv2d';
 import { overlap } from './poolCases';
@@ -65,9 +65,7 @@ function gridConfig(rng: Rng): Config {
 /** The conv2d bound e_c of a case (0 for exact cases). */
 function convBound(x: Tensor64, filter: Tensor64, p: ConvReluMaxPoolParams, exact: boolean): Float64Array {
   const mag = conv2d(abs(x), abs(filter), p.strides, p.pad).data;
-  const k = filter.shape[0] * filter.shape[1] * filter.shape[2];
-  const g = exact ? 0 : gamma(k, U32) + gamma(k, U64);
-  return mag.map((m) => g * m);
+  return dotBound(mag, filter.shape[0] * filter.shape[1] * filter.shape[2], exact);
 }
 
 /**
@@ -134,17 +132,22 @@ function caseOf(cfg: Config, kind: 'rand' | 'exact', seed: number): OpCase<ConvR
 
 /** The bound of a gradient of the pipeline (see the header). */
 function gradBound(c: OpCase<ConvReluMaxPoolParams>, dy: Tensor64, input: 'x' | 'filter'): Float64Array {
-  if (c.exact) return new Float64Array(sizeOf(c.inputs[input].shape));
   const { x, filter, w } = c.inputs;
   const p = c.params;
   const fwd = convReluMaxPool(x, filter, w, p);
   const routed = convReluMaxPoolUpstream(fwd, abs(w), Math.abs(dy.data[0]), p);
   const k = input === 'x' ? filter.shape[0] * filter.shape[1] * filter.shape[3] : fwd.conv.shape[0] * fwd.conv.shape[1] * fwd.conv.shape[2];
-  const gk = gamma(k, U32);
-  const gj = gamma(overlap({ filterSize: p.poolSize, strides: p.poolStrides, pad: p.poolPad }) + 1, U32);
+  // NOTE: dL * w and the window sums are stored (two roundings of storage), and the backprop's result once more.
+  const gk = storedGamma(k);
+  const gj = storedGamma(overlap({ filterSize: p.poolSize, strides: p.poolStrides, pad: p.poolPad }) + 1, 2);
   const g = gk + gj + gk * gj + gamma(k, U64);
-  const mag = input === 'x' ? conv2DBackpropInput(x.shape, routed, abs(filter), p.strides, p.pad) : conv2DBackpropFilter(abs(x), routed, filter.shape, p.strides, p.pad);
-  return mag.data.map((m) => g * m);
+  const backprop = (t: Tensor64) => (input === 'x' ? conv2DBackpropInput(x.shape, t, abs(filter), p.strides, p.pad) : conv2DBackpropFilter(abs(x), t, filter.shape, p.strides, p.pad));
+  const mag = backprop(routed).data;
+  if (c.exact && mag.every((m) => m <= storage().exactIntegers)) return new Float64Array(mag.length);
+  // the absolute loss of the two stored intermediates at the cells that carry a gradient, carried through the backprop
+  const eta = storage().eta;
+  const lost = eta > 0 ? backprop({ shape: routed.shape, data: routed.data.map((r) => (r > 0 ? 2 * eta : 0)) }).data : new Float64Array(mag.length);
+  return mag.map((m, i) => g * m + (1 + gk) * lost[i] + eta);
 }
 
 export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
@@ -179,11 +182,14 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
       propagated += Math.abs(w.data[o]) * ep[o];
       exactMag += Math.abs(w.data[o] * fwd.pooled.data[o]);
     }
-    const bound = c.exact ? 0 : gamma(m, U32) * weighted + propagated + gamma(m, U64) * exactMag;
+    // NOTE: the products w * p and their sum are stored: two roundings of storage, and their absolute losses.
+    const bound = c.exact && weighted <= storage().exactIntegers ? 0 : storedGamma(m, 2) * weighted + propagated + gamma(m, U64) * exactMag + (m + 1) * storage().eta;
     return { value: fwd.value, bound: Float64Array.of(bound) };
   },
 
   value: (c) => convReluMaxPool(c.inputs.x, c.inputs.filter, c.inputs.w, c.params).value,
+
+  gradientsDefined: (c) => gradientWellDefined(c.inputs.x, c.inputs.filter, c.inputs.w, c.params, c.exact),
 
   grads: (['x', 'filter'] as const).map((input) => ({
     input,

@@ -12,8 +12,7 @@
  */
 import { FeedForwardWeights, feedForward, feedForwardGrad, gelu, geluDerivative } from '../../reference/FeedForward';
 import { Tensor64, tensor } from '../../reference/tensor';
-import { ETA32 } from '../bounds/gamma';
-import { EV, UNIT_ROUNDOFF as U, addEV, input, matMulEV, permuteEV, reluEV, reluGradEV, reshapeEV, sumLastEV, unaryEV } from '../bounds/errorModel';
+import { EV, addEV, underflowLoss, unitRoundoff, input, matMulEV, permuteEV, reluEV, reluGradEV, reshapeEV, sumLastEV, unaryEV } from '../bounds/errorModel';
 import { Rng, hashSeed } from '../util/random';
 import type { Tf } from '../tfjs/tf';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
@@ -26,11 +25,15 @@ export interface FeedForwardParams {
 const C = Math.sqrt(2 / Math.PI);
 
 function geluEV(z: EV): EV {
+  const U = unitRoundoff();
+  const ETA32 = underflowLoss();
   return unaryEV(z, gelu, () => 1.13, (x) => 0.5 * Math.abs(x) * (0.8 * 7 * U * (Math.abs(x) + 0.045 * Math.abs(x) ** 3) + 10 * U) + ETA32);
 }
 
 /** dA * gelu'(z), with the derivative's evaluation error and its sensitivity to z. */
 function geluGradEV(z: EV, dA: EV): EV {
+  const U = unitRoundoff();
+  const ETA32 = underflowLoss();
   const v = z.v.map((x, i) => dA.v[i] * geluDerivative(x));
   const e = z.v.map((x, i) => {
     const gp = Math.abs(geluDerivative(x));

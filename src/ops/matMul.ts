@@ -94,7 +94,8 @@ export const matMulSpec: OpSpec<MatMulParams> = {
       const mag = matMulGrad(abs(a), abs(b), abs(dy), tA, tB)[name].data;
       const inner = name === 'a' ? dy.shape[dy.shape.length - 1] : dy.shape[dy.shape.length - 2];
       const batches = sizeOf(dy.shape.slice(0, -2)) / Math.max(1, sizeOf(c.inputs[name].shape.slice(0, -2)));
-      return { value, bound: dotBound(mag, inner * batches, c.exact) };
+      // NOTE: a gradient summed over broadcast batches is a matMul and a sum: two stored results.
+      return { value, bound: dotBound(mag, inner * batches, c.exact, batches > 1 ? 2 : 1) };
     },
   })),
 

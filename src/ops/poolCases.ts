@@ -166,3 +166,31 @@ export function windowMaxima(c: OpCase<PoolParams>): Float64Array {
   const { filterSize, strides, pad } = c.params;
   return maxPool(c.inputs.x, filterSize, strides, pad).data;
 }
+
+/** True when some window's maximum occurs more than once (a tie: the gradient's destination is a convention). */
+export function windowHasTie(c: OpCase<PoolParams>): boolean {
+  const { filterSize, strides, pad } = c.params;
+  const g = pool2dInfo('maxPool', c.inputs.x, filterSize, strides, pad);
+  const maxima = windowMaxima(c);
+  const x = c.inputs.x.data;
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      for (let ow = 0; ow < g.outW; ow++) {
+        for (let ch = 0; ch < g.channels; ch++) {
+          const max = maxima[((n * g.outH + oh) * g.outW + ow) * g.channels + ch];
+          let count = 0;
+          for (let kh = 0; kh < g.kH; kh++) {
+            const ih = oh * g.sH + kh * g.dH - g.padTop;
+            if (ih < 0 || ih >= g.inH) continue;
+            for (let kw = 0; kw < g.kW; kw++) {
+              const iw = ow * g.sW + kw * g.dW - g.padLeft;
+              if (iw >= 0 && iw < g.inW && x[((n * g.inH + ih) * g.inW + iw) * g.channels + ch] === max) count++;
+            }
+          }
+          if (count > 1) return true;
+        }
+      }
+    }
+  }
+  return false;
+}

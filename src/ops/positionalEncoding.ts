@@ -11,7 +11,7 @@
  */
 import { BROWSER_BACKENDS } from '../tfjs/backendIds';
 import { POSITIONAL_KINDS, PositionalEncodingKind, positionalEncoding } from '../../reference/PositionalEncoding';
-import { ETA32, U32, U64 } from '../bounds/gamma';
+import { underflowLoss, unitRoundoff } from '../bounds/errorModel';
 import { C_FN } from '../bounds/errorModel';
 import type { Tf } from '../tfjs/tf';
 import { Rng, hashSeed } from '../util/random';
@@ -22,8 +22,6 @@ export interface PositionalParams {
   d: number;
   kind: PositionalEncodingKind;
 }
-
-const U = U32 + U64;
 
 /** The TF.js composition. */
 export function positionalTf(tf: Tf, { n, d, kind }: PositionalParams) {
@@ -36,6 +34,8 @@ export function positionalTf(tf: Tf, { n, d, kind }: PositionalParams) {
 }
 
 function bound(p: PositionalParams, value: Float64Array): Float64Array {
+  const U = unitRoundoff();
+  const ETA32 = underflowLoss();
   if (p.kind === 'natural') return new Float64Array(value.length);
   if (p.kind === 'normalized') return value.map((v) => U * Math.abs(v) + ETA32);
   const out = new Float64Array(value.length);

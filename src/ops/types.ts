@@ -7,6 +7,7 @@ import type * as FastCheck from 'fast-check';
 import type { Tensor64 } from '../../reference/tensor';
 import type { BackendId } from '../tfjs/backendIds';
 import type { Tf } from '../tfjs/tf';
+import { Storage, roundToFloat16 } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
 
 export interface OpCase<P> {
@@ -65,8 +66,8 @@ export interface KnownDiscrepancy<P> {
   backend: BackendId;
   /** 'bug' (the backend is wrong) or 'semantic' (a convention the notes leave open differs). */
   kind: 'bug' | 'semantic';
-  /** The class of cases it covers (derived from probing, see the README). */
-  when(c: OpCase<P>): boolean;
+  /** The class of cases it covers (derived from probing, see the README); `expected` is the reference value of the check. */
+  when(c: OpCase<P>, expected?: Tensor64): boolean;
   /** One line: what is wrong. */
   note: string;
   /** Its number in the README's "Known backend discrepancies". */
@@ -129,6 +130,12 @@ export interface OpSpec<P> {
   scalingSweeps?(): ScalingSweep<P>[];
   /** Gradients checked with tf.grad against the reference backward. */
   grads: readonly GradSpec<P>[];
+  /**
+   * Whether a case's gradients are still well defined under the storage in force
+   * (src/bounds/gamma.ts withStorage), where the case generator's check was made
+   * for float32: e.g. float16 rounding can change which cell wins a window.
+   */
+  gradientsDefined?(c: OpCase<P>): boolean;
   /** Behaviours probed per backend and printed as a table. */
   fingerprints: readonly Fingerprint[];
   /** Ill-formed calls and the reference's error for each. */
@@ -189,3 +196,20 @@ export function upstreamGradient(c: OpCase<unknown>, shape: readonly number[], s
   return { shape: [...shape], data };
 }
 
+const isTensor64 = (v: unknown): v is Tensor64 => typeof v === 'object' && v !== null && (v as Tensor64).data instanceof Float64Array && Array.isArray((v as Tensor64).shape);
+
+/**
+ * A case as a backend that stores in `storage` receives it: every tensor of its
+ * inputs and parameters (masks) rounded to the storage's format (float16: to
+ * nearest, ties to even, overflow to +-Inf), so that the reference computes on
+ * the values the backend holds. float32 cases are returned as they are.
+ */
+export function inStorage<P>(c: OpCase<P>, storage: Storage): OpCase<P> {
+  if (storage.name === 'float32') return c;
+  const round = (t: Tensor64): Tensor64 => ({ shape: t.shape, data: t.data.map(roundToFloat16) });
+  const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, t]) => [k, round(t)]));
+  const params = typeof c.params === 'object' && c.params !== null && !Array.isArray(c.params)
+    ? (Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, isTensor64(v) ? round(v) : v])) as P)
+    : c.params;
+  return { ...c, inputs, params };
+}

@@ -12,6 +12,7 @@ export type NodeBackendId = (typeof BACKENDS)[number];
  */
 export const BROWSER_VARIANTS = {
   webgl: { tfBackend: 'webgl', flags: { WEBGL_CPU_FORWARD: false }, about: 'WebGL 2 with TF.js defaults (packed kernels, float32 textures)' },
+  'webgl-f16': { tfBackend: 'webgl', flags: { WEBGL_CPU_FORWARD: false, WEBGL_FORCE_F16_TEXTURES: true }, about: 'WEBGL_FORCE_F16_TEXTURES=true: every texture stores float16, as on devices without float32 render targets (many phones); bounds derived for float16 storage' },
   'webgl-unpacked': { tfBackend: 'webgl', flags: { WEBGL_CPU_FORWARD: false, WEBGL_PACK: false }, about: 'WEBGL_PACK=false: the unpacked kernels' },
   'webgl-noim2col': { tfBackend: 'webgl', flags: { WEBGL_CPU_FORWARD: false, WEBGL_CONV_IM2COL: false }, about: 'WEBGL_CONV_IM2COL=false: convolution without im2col' },
   webgpu: { tfBackend: 'webgpu', flags: { WEBGPU_CPU_FORWARD: false }, about: 'WebGPU with TF.js defaults' },

@@ -17,10 +17,13 @@ import { runIsolated } from '../../../src/check/processes';
 import type { ResultRecord } from '../../../src/check/results';
 import { conv2dSpec } from '../../../src/ops/conv2d';
 import { matMulSpec } from '../../../src/ops/matMul';
+import { OPS } from '../../../src/ops';
 import { maxPoolSpec } from '../../../src/ops/maxPool';
 import { softmaxSpec } from '../../../src/ops/softmax';
 import { positionalEncodingSpec } from '../../../src/ops/positionalEncoding';
-import type { AnyOpSpec } from '../../../src/ops/types';
+import { AnyOpSpec, inStorage } from '../../../src/ops/types';
+import { FLOAT16, withStorage } from '../../../src/bounds/gamma';
+import { judgeElements } from '../../../src/check/elementwise';
 import { ROOT } from '../../helpers/cli';
 
 const CHROMIUM = chromiumPath();
@@ -54,6 +57,8 @@ maybe(`browser backends${skipped}`, () => {
         expect(page.webgpu?.vendor).toBeDefined();
         expect(page.flags.WEBGPU_CPU_FORWARD).toBe(false);
       }
+      expect((session.env.page as { storage: string }).storage).toBe(backend === 'webgl-f16' ? 'float16' : 'float32');
+      if (backend === 'webgl-f16') expect(page.flags.WEBGL_FORCE_F16_TEXTURES).toBe(true);
       if (backend === 'webgl-unpacked') expect(page.flags.WEBGL_PACK).toBe(false);
       if (backend === 'webgl-noim2col') expect(page.flags.WEBGL_CONV_IM2COL).toBe(false);
       expect(session.kernels).toEqual(expect.arrayContaining(['Conv2D', 'BatchMatMul', 'Softmax', 'MaxPool']));
@@ -68,6 +73,34 @@ maybe(`browser backends${skipped}`, () => {
       for (const r of records.filter((x) => x.status === 'pass')) expect(r.gpuPrograms! > 0 || (r.op.endsWith('Pool') && /k=\[1,1\] s=\[1,1\]/.test(r.case))).toBe(true);
     }, 300000);
   });
+
+  it('webgl-f16: inputs are rounded to float16 and the float16 bound admits what the float32 bound rejects; an overflow is #20', async () => {
+    const session = await BrowserSession.open('webgl-f16');
+    try {
+      const executor = browserExecutor('webgl-f16', session);
+      expect(executor.storage).toBe(FLOAT16);
+      const c = matMulSpec.cases(1).find((x) => x.id.endsWith('v=rand') && x.inputs.a.data.length >= 16)!;
+      const got = await executor.forward(matMulSpec, inStorage(c, FLOAT16));
+      // as float32 with the float32 bound: float16 storage moved it beyond
+      const f32 = matMulSpec.reference(c);
+      expect(judgeElements(f32.value, f32.bound, got, false).errToBound).toBeGreaterThan(10);
+      // as the runner judges it: rounded inputs, float16 bound
+      const f16 = withStorage(FLOAT16, () => matMulSpec.reference(inStorage(c, FLOAT16)));
+      const judged = judgeElements(f16.value, f16.bound, got, false, FLOAT16.overflow);
+      expect(judged.ok).toBe(true);
+      expect(judged.errToBound).toBeGreaterThan(0.01);
+      const records = await runChecks({ ops: [matMulSpec], backends: [], executors: [executor], seed: 1, caseId: c.id });
+      expect(records.map((r) => [r.status, r.storage])).toEqual(records.map(() => ['pass', 'float16']));
+      // a product beyond 65504: IEEE stores +-Inf, SwiftShader NaN (README #20)
+      const big = { ...c, id: 'overflow', inputs: { a: { shape: [1, 1], data: Float64Array.of(300) }, b: { shape: [1, 1], data: Float64Array.of(300) } } };
+      const overflow = { ...OPS.find((o) => o.id === 'matMul')!, cases: () => [big] };
+      const [fwd] = await runChecks({ ops: [overflow], backends: [], executors: [executor], seed: 1 });
+      expect(fwd.check).toBe('forward');
+      expect([fwd.status, fwd.known, fwd.worst?.expected]).toEqual(fwd.status === 'pass' ? ['pass', undefined, 90000] : ['xfail', 20, 90000]);
+    } finally {
+      await session.close();
+    }
+  }, 180000);
 
   it('a result computed without a GPU program (CPU forwarding on) is an error, not a pass; with the suite flags the GPU computes it', async () => {
     // NOTE: with TF.js's default forwarding, positionalEncoding's small element-wise ops run on the cpu kernels.
