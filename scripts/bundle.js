@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles the page side of the browser backends (src/check/page.ts: TF.js with
- * webgl and webgpu, and the op specs' TF.js calls) into dist/browser/page.js
+ * webgl and webgpu, and the op specs' TF.js calls; src/bench/page.ts: the
+ * bench's timed calls) into dist/browser/page.js
  * with esbuild, from the locked packages. Node-only modules that the op specs
  * reach but never call in the page (fs, path, ...) are left empty; tfjs-layers'
  * MultiHeadAttention is imported directly from its ES module.
@@ -27,7 +28,8 @@ const pagePlugin = {
 async function bundle() {
   const started = Date.now();
   await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src', 'check', 'page.ts')],
+    // The page of `check` and the timed calls of `bench`, which builds on it (src/check cannot import src/bench).
+    stdin: { contents: "import './src/check/page';\nimport './src/bench/page';\n", resolveDir: ROOT, sourcefile: 'page-entry.ts', loader: 'ts' },
     bundle: true,
     format: 'iife',
     platform: 'browser',

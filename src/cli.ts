@@ -39,6 +39,7 @@ interface BenchFlags {
   nativeThreads: string;
   register: string[];
   processes: string;
+  browserEndpoint?: string;
 }
 
 interface CompareFlags {
@@ -109,6 +110,7 @@ async function bench(o: BenchFlags): Promise<number> {
     sizes: parseList('--sizes', 'size', o.sizes, BENCH_SIZES),
     out: o.out, force: o.force, scaling: o.scaling, quiet: o.quiet,
     nativeThreads: o.nativeThreads, register: o.register, processes,
+    browserEndpoint: parseEndpoint(o.browserEndpoint),
   };
   const { benchCommand } = await import('./bench/command');
   return benchCommand(opts);
@@ -156,7 +158,8 @@ function program(): Command {
   p.command('bench')
     .description('time every op on every backend and the reference; write bench.json, report.md and report.html')
     .option('--ops <list>', `comma-separated ops (${opIds().join(', ')})`, OPS.map((o) => o.id).filter((id) => id !== 'multiHeadAttentionLayer').join(','))
-    .option('--backends <list>', 'comma-separated contenders (cpu, wasm, tensorflow, reference)', 'cpu,wasm,tensorflow,reference')
+    .option('--backends <list>', `comma-separated contenders: ${BACKENDS.join(', ')} (Node), ${BROWSER_BACKENDS.join(', ')} (headless Chromium, timed in the page), reference`, 'cpu,wasm,tensorflow,reference')
+    .option('--browser-endpoint <ws>', 'time the browser backends in the browser of a Playwright browser server (ws://HOST:PORT/PATH) instead of a local Chromium')
     .option('--sizes <list>', `comma-separated sizes (${BENCH_SIZES.join(', ')})`, 'small')
     .option('--out <dir>', 'directory for bench.json and the reports (default: bench-results/<date>)')
     .option('--force', 'write into a non-empty --out directory', false)

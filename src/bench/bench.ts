@@ -1,7 +1,8 @@
 /**
- * `crosscheck bench`: every op x contender (cpu, wasm, tensorflow and the
- * reference) at the chosen sizes, on the op specs' own cases and calls, plus
- * scaling sweeps fitted against the notes' O(d^2 n + n^2 d) and a machine peak.
+ * `crosscheck bench`: every op x contender (cpu, wasm, tensorflow, the browser
+ * backends and the reference) at the chosen sizes, on the op specs' own cases
+ * and calls, plus scaling sweeps fitted against the notes' O(d^2 n + n^2 d) and
+ * a machine peak.
  */
 import type { Tensor } from '@tensorflow/tfjs-node';
 import type { Tensor64 } from '../../reference/tensor';
@@ -12,7 +13,9 @@ import { tf } from '../tfjs/tf';
 import { measuredPeak, theoreticalPeak, threadCounts } from './machine';
 import { backendRunner, measure, Runner } from './measure';
 import { BENCH_SCHEMA, BenchEntry, BenchResult, Peak, ScalingFit, Timing } from './types';
-import type { Contender } from '../tfjs/backendIds';
+import { Contender, isBrowserBackend } from '../tfjs/backendIds';
+import { browserEnvs, browserRunner, browserThreads, Browsers, closeBrowsers, openBrowsers } from './browsers';
+import { entryCall, entryKernels } from './call';
 import { rate } from './merge';
 import { logLogSlope } from './stats';
 
@@ -23,6 +26,8 @@ export interface BenchOptions {
   sizes: readonly BenchSize[];
   scaling: boolean;
   overrides?: KernelOverride[];
+  /** A Playwright browser server for the browser contenders (`--browser-endpoint`). */
+  browserEndpoint?: string;
   /** Fraction of the per-entry time budget this process gets (1 / processes). */
   budgetScale?: number;
   onProgress?: (done: number, total: number, label: string) => void;
@@ -40,34 +45,26 @@ function unsupportedRunner(k: Contender, kernels: readonly string[]): Runner {
   return { contender: k, setup() { throw new Error(`unsupported: kernel ${kernels.join(', ')} not registered`); }, run() {}, teardown() {} };
 }
 
-/** One runner per contender for the forward of a case. */
-function forwardRunners(spec: AnyOpSpec, c: OpCase<unknown>, contenders: readonly Contender[]): Runner[] {
+/**
+ * One runner per contender for the forward of a case (no `input`) or its
+ * gradient for `input` (the backward kernel alone where the spec names it, else
+ * tf.grad), on the spec's inputs and, for a gradient, a fixed upstream gradient.
+ */
+function entryRunners(spec: AnyOpSpec, c: OpCase<unknown>, contenders: readonly Contender[], browsers: Browsers, input?: string): Runner[] {
+  const g = input === undefined ? undefined : spec.grads.find((x) => x.input === input)!;
+  const dy = g ? upstreamGradient(c, spec.value ? spec.value(c).shape : spec.reference(c).value.shape, 1) : undefined;
+  const inputs = [...spec.inputs.map((n) => c.inputs[n]), ...(dy ? [dy] : [])];
+  const needs = entryKernels(spec, input);
+  const call = entryCall(tf, spec, c.params, input);
   return contenders.map((k) => {
     if (k === 'reference') {
-      return { contender: k, setup() {}, run: () => void (spec.value ? spec.value(c) : spec.reference(c).value), teardown() {} };
+      const reference = g ? () => void (g.value ? g.value(c, dy!) : g.reference(c, dy!).value) : () => void (spec.value ? spec.value(c) : spec.reference(c).value);
+      return { contender: k, setup() {}, run: reference, teardown() {} };
     }
-    const missing = spec.kernels.filter((name) => !kernelsOf(k).has(name));
-    if (missing.length > 0) return unsupportedRunner(k, missing);
-    return backendRunner(k, () => spec.inputs.map((n) => toTensor(c.inputs[n])), (xs) => spec.tfjs(tf, xs as Tensor[], c.params));
-  });
-}
-
-/** One runner per contender for the gradient of `input` on a case: the backward kernel alone where the spec names it, else tf.grad. */
-function gradRunners(spec: AnyOpSpec, input: string, c: OpCase<unknown>, contenders: readonly Contender[]): Runner[] {
-  const g = spec.grads.find((x) => x.input === input)!;
-  const dy = upstreamGradient(c, spec.value ? spec.value(c).shape : spec.reference(c).value.shape, 1);
-  const needs = g.kernel ? g.kernels : [...spec.kernels, ...g.kernels];
-  return contenders.map((k) => {
-    if (k === 'reference') return { contender: k, setup() {}, run: () => void (g.value ? g.value(c, dy) : g.reference(c, dy).value), teardown() {} };
+    if (isBrowserBackend(k)) return browserRunner(k, browsers.get(k)!, { op: spec.id, input, inputs, params: c.params }, needs);
     const missing = needs.filter((name) => !kernelsOf(k).has(name));
     if (missing.length > 0) return unsupportedRunner(k, missing);
-    const at = spec.inputs.indexOf(input);
-    return backendRunner(k, () => [...spec.inputs.map((n) => toTensor(c.inputs[n])), toTensor(dy)], (xs) => {
-      const ins = xs.slice(0, -1) as Tensor[];
-      const dyt = xs[xs.length - 1] as Tensor;
-      if (g.kernel) return g.kernel(tf, ins, dyt, c.params);
-      return tf.grad((xi: Tensor) => spec.tfjs(tf, ins.map((t, j) => (j === at ? xi : t)), c.params))(ins[at], dyt);
-    });
+    return backendRunner(k, () => inputs.map(toTensor), (xs) => call(xs as Tensor[]));
   });
 }
 
@@ -76,10 +73,20 @@ function entriesOf(op: string, c: string, check: string, size: string, flops: nu
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
+  const browsers = await openBrowsers(o.contenders.filter(isBrowserBackend), o.browserEndpoint);
+  try {
+    return await benchWith(o, browsers);
+  } finally {
+    await closeBrowsers(browsers);
+  }
+}
+
+async function benchWith(o: BenchOptions, browsers: Browsers): Promise<BenchResult> {
   const env = await envBlock();
-  const threads = await threadCounts();
+  const threads: Record<string, string> = { ...(await threadCounts()), ...Object.fromEntries([...browsers].map(([id, s]) => [id, browserThreads(s)])) };
   const theo = theoreticalPeak();
-  const meas = await measuredPeak();
+  // NOTE: the peak is the CPU's; a run of browser contenders alone does not spend time on it.
+  const meas = o.contenders.some((k) => !isBrowserBackend(k)) ? await measuredPeak() : { gflops: NaN, basis: 'not measured: only browser contenders in this run' };
   const peak: Peak = { theoreticalGflops: theo.gflops, theoreticalBasis: theo.basis, measuredGflops: meas.gflops, measuredBasis: meas.basis };
   const budget = (size: BenchSize) => BUDGET_MS[size] * (o.budgetScale ?? 1);
   const work: { label: string; go: () => Promise<void> }[] = [];
@@ -91,7 +98,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         work.push({
           label: `${spec.id} ${size}`,
           go: async () => {
-            entries.push(...entriesOf(spec.id, c.id, 'forward', size, spec.flops(c), await measure(forwardRunners(spec, c, o.contenders), budget(size)), peak));
+            entries.push(...entriesOf(spec.id, c.id, 'forward', size, spec.flops(c), await measure(entryRunners(spec, c, o.contenders, browsers), budget(size)), peak));
           },
         });
       }
@@ -102,7 +109,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
           label: `${spec.id} grad:${g.input} ${size}`,
           go: async () => {
             // NOTE: the gradient for one input takes as many multiply-adds as the forward.
-            entries.push(...entriesOf(spec.id, g.case.id, `grad:${g.input}`, size, spec.flops(g.case), await measure(gradRunners(spec, g.input, g.case, o.contenders), budget(size)), peak));
+            entries.push(...entriesOf(spec.id, g.case.id, `grad:${g.input}`, size, spec.flops(g.case), await measure(entryRunners(spec, g.case, o.contenders, browsers, g.input), budget(size)), peak));
           },
         });
       }
@@ -115,7 +122,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         work.push({
           label: `${sw.op.id} scaling ${sw.axis} ${p.x}`,
           go: async () => {
-            for (const t of await measure(forwardRunners(sw.op, p.c, o.contenders), SCALING_BUDGET_MS * (o.budgetScale ?? 1))) {
+            for (const t of await measure(entryRunners(sw.op, p.c, o.contenders, browsers), SCALING_BUDGET_MS * (o.budgetScale ?? 1))) {
               if (!t.error) (perContender.get(t.contender) ?? perContender.set(t.contender, []).get(t.contender)!).push({ x: p.x, ms: t.medianMs });
             }
           },
@@ -136,6 +143,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     await work[i].go();
   }
   o.onProgress?.(work.length, work.length, 'done');
-  return { schema: BENCH_SCHEMA, kind: 'bench', env, threads, peak, args: { ops: o.ops.map((s) => s.id), contenders: [...o.contenders], sizes: [...o.sizes] }, entries, scaling, overrides: o.overrides ?? [] };
+  const started = browserEnvs(browsers);
+  return { schema: BENCH_SCHEMA, kind: 'bench', env: Object.keys(started).length > 0 ? { ...env, browsers: started } : env, threads, peak, args: { ops: o.ops.map((s) => s.id), contenders: [...o.contenders], sizes: [...o.sizes] }, entries, scaling, overrides: o.overrides ?? [] };
 }
 

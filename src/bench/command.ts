@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readResultFile } from '../compare/load';
 import type { AnyOpSpec, BenchSize } from '../ops/types';
-import type { Contender } from '../tfjs/backendIds';
+import { Contender, isBrowserBackend } from '../tfjs/backendIds';
 import { loadOverrides } from '../tfjs/overrides';
 import { prepareOutDir, writeAtomic, writeJson } from '../util/io';
 import { UsageError } from '../util/usage';
@@ -26,6 +26,8 @@ export interface BenchCommandOptions {
   nativeThreads: string;
   register: readonly string[];
   processes: number;
+  /** A Playwright browser server for the browser contenders (`--browser-endpoint`). */
+  browserEndpoint?: string;
 }
 
 async function writeReport(dir: string, result: BenchResult): Promise<void> {
@@ -39,10 +41,15 @@ export async function benchCommand(o: BenchCommandOptions): Promise<number> {
   const out = o.out ?? path.join('bench-results', new Date().toISOString().replace(/[:.]/g, '-'));
   applyNativeThreads(o.nativeThreads);
   prepareOutDir('--out', out, o.force);
+  if (o.browserEndpoint) {
+    const { probeEndpoint } = await import('../tfjs/browser');
+    const why = await probeEndpoint(o.browserEndpoint);
+    if (why) throw new UsageError(`--browser-endpoint ${o.browserEndpoint}: no Playwright browser server answers there (${why}).`);
+  }
   await loadOverrides(o.register);
   const bar = !o.quiet && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'bench [{bar}] {value}/{total} {label}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   const started = Date.now();
-  const job: BenchJob = { ops: o.ops.map((x) => x.id), contenders: [...o.contenders], sizes: [...o.sizes], scaling: o.scaling, register: [...o.register], budgetScale: 1 / o.processes };
+  const job: BenchJob = { ops: o.ops.map((x) => x.id), contenders: [...o.contenders], sizes: [...o.sizes], scaling: o.scaling, register: [...o.register], budgetScale: 1 / o.processes, browserEndpoint: o.browserEndpoint };
   const runs = await benchProcesses(job, o.processes, (done, total, label) => {
     if (!bar) return;
     if (done === 0) bar.start(total, 0, { label });
@@ -55,6 +62,7 @@ export async function benchCommand(o: BenchCommandOptions): Promise<number> {
   await writeReport(out, result);
   const { markdown } = await import('./report');
   if (!o.quiet) console.log(markdown(result));
+  for (const k of o.contenders.filter(isBrowserBackend)) if (!result.env.browsers?.[k]) console.error(`bench: ${k} skipped: ${result.threads[k]}`);
   console.log(`\nbench: ${result.entries.length} entries in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${path.join(out, 'bench.json')}, report.md and report.html`);
   return 0;
 }

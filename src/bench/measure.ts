@@ -1,6 +1,8 @@
 /**
  * Timing of one benchmark entry: one op case, every contender (the backends and
- * the reference), interleaved.
+ * the reference), interleaved. A browser contender's calls run and are timed in
+ * its page (src/bench/page.ts); the rules below apply to it alike, with the
+ * read-back `await t.data()` and no GC between samples.
  *
  * Rules: the first call is timed and reported apart (kernel set-up, compilation);
  * then two warm-up calls; each sample batches enough calls to last >= 20 ms; the
@@ -13,19 +15,21 @@
  */
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import type { Contender, NodeBackendId } from '../tfjs/backendIds';
+import { BACKENDS, Contender, NodeBackendId } from '../tfjs/backendIds';
 import { useBackend } from '../tfjs/backends';
 import { tf } from '../tfjs/tf';
 import { median, medianCI, relHalfWidth } from './stats';
 import type { Timing } from './types';
 
 
-/** What a contender runs: `run` is one call, read-back included. */
+/** What a contender runs: `run` is one call, read-back included, timed here; or `remote` times calls where they run. */
 export interface Runner {
   contender: Contender;
   setup(): Promise<void> | void;
-  run(): void;
-  teardown(): void;
+  run?(): void;
+  /** Times `reps` calls in a browser page: their total, ms, and the GPU programs one call ran. */
+  remote?(reps: number): Promise<{ ms: number; gpuPrograms: number }>;
+  teardown(): Promise<void> | void;
 }
 
 /** Each sample lasts at least this long: it dwarfs the timer and averages out this machine's jitter. */
@@ -54,6 +58,14 @@ function timeCalls(run: () => void, reps: number): number {
   const t0 = now();
   for (let i = 0; i < reps; i++) run();
   return now() - t0;
+}
+
+/** Total ms of `reps` calls of a runner, timed here or in its page (which also counts its GPU programs). */
+async function timeRunner(r: Runner, t: Timing, reps: number): Promise<number> {
+  if (!r.remote) return timeCalls(() => r.run!(), reps);
+  const s = await r.remote(reps);
+  t.gpuPrograms = s.gpuPrograms;
+  return s.ms;
 }
 
 /** Runs a backend contender's call on its backend. */
@@ -108,9 +120,9 @@ export async function measure(contenders: readonly Runner[], budgetMs: number): 
     state.set(r, t);
     try {
       await r.setup();
-      t.firstMs = timeCalls(() => r.run(), 1);
-      timeCalls(() => r.run(), 2);
-      while (t.reps < 1 << 20 && timeCalls(() => r.run(), t.reps) < MIN_SAMPLE_MS) t.reps *= 2;
+      t.firstMs = await timeRunner(r, t, 1);
+      await timeRunner(r, t, 2);
+      while (t.reps < 1 << 20 && (await timeRunner(r, t, t.reps)) < MIN_SAMPLE_MS) t.reps *= 2;
       live.push(r);
     } catch (e) {
       t.error = e instanceof Error ? e.message.split('\n')[0] : String(e);
@@ -127,7 +139,15 @@ export async function measure(contenders: readonly Runner[], budgetMs: number): 
       // V8's inline-cache feedback, and TF.js calls then ran 1.5-2.6x slower with a
       // 15-25% spread (cpu multiHeadAttention 3.06 ms against 1.19 ms).
       collectGarbage('minor');
-      const total = timeCalls(() => r.run(), t.reps);
+      let total: number;
+      try {
+        total = await timeRunner(r, t, t.reps);
+      } catch (e) {
+        // a browser page lost mid-entry: the contender stops here, the others go on
+        t.error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        live.splice(live.indexOf(r), 1);
+        break;
+      }
       t.samplesMs.push(total / t.reps);
       // NOTE: calibration under load can leave samples short; keep every later one >= MIN_SAMPLE_MS / 2.
       if (total < MIN_SAMPLE_MS / 2) t.reps *= 2;
@@ -146,7 +166,7 @@ export async function measure(contenders: readonly Runner[], budgetMs: number): 
     }
     try {
       await useBackendOf(r);
-      r.teardown();
+      await r.teardown();
     } catch {
       // nothing left to free
     }
@@ -155,6 +175,7 @@ export async function measure(contenders: readonly Runner[], budgetMs: number): 
   return contenders.map((r) => ({ ...state.get(r)!, controlMs }));
 }
 
+/** Makes a Node contender's backend the active one (the reference, the control and browser contenders need none). */
 async function useBackendOf(r: Runner): Promise<void> {
-  if (r.contender !== 'reference' && (r.contender as string) !== 'control') await useBackend(r.contender);
+  if ((BACKENDS as readonly string[]).includes(r.contender)) await useBackend(r.contender as NodeBackendId);
 }

@@ -13,13 +13,19 @@
  */
 import type { BenchEntry, BenchResult, Peak, ScalingFit } from './types';
 import { logLogSlope, median } from './stats';
+import { isBrowserBackend } from '../tfjs/backendIds';
 
-/** GFLOP/s, % of peak and the flags of an entry from its median. */
+/**
+ * GFLOP/s, % of peak and the flags of an entry from its median. The peak is the
+ * CPU's: a browser contender's entry (a GPU, or SwiftShader) gets no % of it.
+ */
 export function rate(e: BenchEntry, peak: Peak): BenchEntry {
   const gflops = e.flops / (e.medianMs / 1e3) / 1e9;
-  const out: BenchEntry = { ...e, gflops, pctOfPeak: (100 * gflops) / peak.measuredGflops };
+  const browser = isBrowserBackend(e.contender);
+  const out: BenchEntry = { ...e, gflops, pctOfPeak: browser ? NaN : (100 * gflops) / peak.measuredGflops };
   delete out.flag;
-  if (gflops > peak.measuredGflops * 1.05) out.flag = `above the measured peak (${peak.measuredGflops.toFixed(1)} GFLOP/s): a measurement error`;
+  if (!browser && gflops > peak.measuredGflops * 1.05) out.flag = `above the measured peak (${peak.measuredGflops.toFixed(1)} GFLOP/s): a measurement error`;
+  if (e.gpuPrograms === 0 && !e.error) out.flag = 'no GPU program ran: not a GPU timing';
   if (!e.converged && !e.error) out.flag = out.flag ?? `CI half-width ${(100 * e.ciHalfWidth).toFixed(1)}% > 2% when the time budget ended`;
   return out;
 }

@@ -38,19 +38,47 @@ export function referenceRatios(entries: readonly BenchEntry[], size: string): {
     .map((e) => ({ op: e.op, check: e.check, speedup: cpuMedian(entries, e) / e.medianMs }));
 }
 
+/** One line per browser contender that ran: its browser, its device, and what its timings are. */
+export function browserLines(r: BenchResult): string[] {
+  return Object.entries(r.env.browsers ?? {}).map(([id, b]) => {
+    const where = b.endpoint ? `the browser at ${b.endpoint}` : 'headless Chromium here';
+    return `${id}: Chromium ${b.browser} (${where}), ${b.device}.${b.notGpu ? ` **Not GPU timings: ${b.notGpu}.**` : ''}`;
+  });
+}
+
+/** The warnings of the run's SwiftShader browsers, for the top of a report. */
+function notGpu(r: BenchResult): string[] {
+  return Object.values(r.env.browsers ?? {}).flatMap((b) => (b.notGpu ? [b.notGpu] : []));
+}
+
+/** The note column of an entry: its error or flag, and for a browser contender its GPU programs and device. */
+function noteOf(r: BenchResult, e: BenchEntry): string {
+  const parts = [e.error ?? e.flag ?? ''];
+  if (e.gpuPrograms !== undefined && !e.error) parts.push(`${Number.isInteger(e.gpuPrograms) ? e.gpuPrograms : fmt(e.gpuPrograms)} GPU programs a call`);
+  if (r.env.browsers?.[e.contender]?.notGpu && !e.error) parts.push('SwiftShader: not a GPU timing');
+  return parts.filter(Boolean).join('; ');
+}
+
 export function markdown(r: BenchResult): string {
   const lines: string[] = [];
   lines.push(`# tfjs-crosscheck bench`, '');
+  for (const w of notGpu(r)) lines.push(`> **${w}.** SwiftShader emulates the GPU in software on this machine's CPU; a real GPU runs these kernels at another speed altogether (\`--browser-endpoint\` runs them in a browser on a machine with one).`, '');
   lines.push(`tfjs ${r.env.tfjs['tfjs-core']}, native TensorFlow ${r.env.tensorflow}, Node ${r.env.node}; ${r.env.cpu.model}, ${r.env.cpu.cores} cores; ${r.env.date}`, '');
   lines.push(`Peak: measured **${fmt(r.peak.measuredGflops)} GFLOP/s** (${r.peak.measuredBasis}); theoretical ${fmt(r.peak.theoreticalGflops)} GFLOP/s (${r.peak.theoreticalBasis}).`, '');
   lines.push(`Threads: ${Object.entries(r.threads).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, '');
   if ((r.processes ?? 1) > 1) lines.push(`Each entry was measured in ${r.processes} fresh processes, one after another; the table shows the process where it ran fastest (median, CI), and "spread" is the slowest process median over the fastest.`, '');
+  const browsers = browserLines(r);
+  if (browsers.length > 0) {
+    lines.push('Browser contenders: each call runs in the page and is timed there (performance.now()), its output read back with `await t.data()`; the inputs are uploaded to the GPU by the first call and stay there; "first call ms" is that first call (shader compilation and the upload), apart from the samples; CPU forwarding is off, and the note gives the GPU programs one call ran.', '');
+    for (const l of browsers) lines.push(`- ${l}`);
+    lines.push('');
+  }
   if ((r.overrides ?? []).length > 0) lines.push(`Kernels overridden by --register: ${describeOverrides(r.overrides).join('; ')}.`, '');
   for (const size of r.args.sizes) {
     lines.push(`## ${size}`, '', '| op | check | case | contender | first call ms | median ms | 95% CI ms | spread | GFLOP/s | % of peak | speed-up vs cpu | note |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const e of r.entries.filter((x) => x.size === size)) {
       const ci = e.error ? '-' : `${fmt(e.ci95Ms[0])}–${fmt(e.ci95Ms[1])}`;
-      const note = e.error ?? e.flag ?? '';
+      const note = noteOf(r, e);
       const pm = e.processMediansMs ?? [];
       const spread = pm.length > 1 && !e.error ? `${fmt(Math.max(...pm) / Math.min(...pm))}x` : '-';
       lines.push(`| ${e.op} | ${e.check} | ${e.case} | ${e.contender} | ${fmt(e.firstMs)} | ${fmt(e.medianMs)} | ${ci} | ${spread} | ${fmt(e.gflops)} | ${fmt(e.pctOfPeak, 2)} | ${fmt(cpuMedian(r.entries, e) / e.medianMs)} | ${note} |`);
@@ -58,7 +86,7 @@ export function markdown(r: BenchResult): string {
     lines.push('');
   }
   lines.push('## Fastest backend per op', '', '| op | size | check | fastest | median ms | GFLOP/s | % of peak |', '|---|---|---|---|---|---|---|');
-  for (const e of fastest(r.entries)) lines.push(`| ${e.op} | ${e.size} | ${e.check} | ${e.contender} | ${fmt(e.medianMs)} | ${fmt(e.gflops)} | ${fmt(e.pctOfPeak, 2)} |`);
+  for (const e of fastest(r.entries)) lines.push(`| ${e.op} | ${e.size} | ${e.check} | ${e.contender}${r.env.browsers?.[e.contender]?.notGpu ? ' (SwiftShader)' : ''} | ${fmt(e.medianMs)} | ${fmt(e.gflops)} | ${fmt(e.pctOfPeak, 2)} |`);
   lines.push('');
   if (r.scaling.length > 0) {
     lines.push('## Scaling (log-log slope of the median time)', '', "The notes' cost is O(d^2 n + n^2 d): the slope in n tends to 2 when n >> d, in d to 2 when d >> n. Small sizes are dominated by fixed costs, so measured slopes sit below the asymptote.", '', '| op | sweep | contender | measured slope | notes |', '|---|---|---|---|---|');
@@ -141,10 +169,11 @@ export async function html(r: BenchResult): Promise<string> {
   const md = markdown(r);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tfjs-crosscheck bench</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}figure{margin:2em 0}pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:1em}</style>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}figure{margin:2em 0}pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:1em}.warning{background:#fff3cd;border:1px solid #e0c060;padding:.5em 1em}</style>
 </head><body>
 <h1>tfjs-crosscheck bench</h1>
 <p>${esc(`tfjs ${r.env.tfjs['tfjs-core']}, native TensorFlow ${r.env.tensorflow}, ${r.env.cpu.model}, ${r.env.cpu.cores} cores, ${r.env.date}`)}</p>
+${notGpu(r).map((w) => `<p class="warning"><strong>${esc(w)}.</strong> SwiftShader emulates the GPU in software on this machine's CPU.</p>`).join('\n')}
 ${charts.map((c, i) => `<figure class="chart" id="chart-${i}">${c}</figure>`).join('\n')}
 <h2>Tables</h2>
 <pre>${esc(md)}</pre>

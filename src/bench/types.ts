@@ -5,6 +5,7 @@
  */
 import type { Contender } from '../tfjs/backendIds';
 import type { EnvBlock } from '../tfjs/backends';
+import type { BrowserEnv } from '../tfjs/browser';
 import type { KernelOverride } from '../tfjs/overrides';
 import type { BenchSize } from '../ops/types';
 
@@ -19,6 +20,7 @@ export interface Timing {
    * it with --normalise).
    */
   controlMs?: number;
+  /** The first call, apart from the samples: kernel set-up, compilation (a browser's shaders) and the first upload of the inputs. */
   firstMs: number;
   reps: number;
   /** Per-call time of each sample, ms. */
@@ -29,6 +31,8 @@ export interface Timing {
   ciHalfWidth: number;
   converged: boolean;
   error?: string;
+  /** Browser contenders: GPU programs one call ran (after the first), counted in the page; 0 would mean the call never reached the GPU. */
+  gpuPrograms?: number;
 }
 
 export interface Peak {
@@ -63,10 +67,19 @@ export interface ScalingFit {
   slope: number;
 }
 
+/** A browser contender's browser, and what its timings are timings of. */
+export interface BenchBrowser extends BrowserEnv {
+  /** The GL renderer or the WebGPU adapter the page ran on. */
+  device: string;
+  /** Set when that device is SwiftShader: the timings are of a software rasteriser on the CPU, not of a GPU. */
+  notGpu?: string;
+}
+
 export interface BenchResult {
   schema: string;
   kind: 'bench';
-  env: EnvBlock;
+  /** `browsers`: one per browser contender that started (src/bench/browsers.ts). */
+  env: EnvBlock & { browsers?: Record<string, BenchBrowser> };
   threads: Record<string, string>;
   peak: Peak;
   args: { ops: string[]; contenders: Contender[]; sizes: BenchSize[] };

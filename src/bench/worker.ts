@@ -19,6 +19,8 @@ export interface BenchJob {
   scaling: boolean;
   register: string[];
   budgetScale: number;
+  /** A Playwright browser server for the browser contenders (`--browser-endpoint`). */
+  browserEndpoint?: string;
 }
 
 async function main(job: BenchJob): Promise<void> {
@@ -30,6 +32,7 @@ async function main(job: BenchJob): Promise<void> {
     scaling: job.scaling,
     overrides,
     budgetScale: job.budgetScale,
+    browserEndpoint: job.browserEndpoint,
     onProgress: (done, total, label) => process.stdout.write(`P ${done} ${total} ${label}\n`),
   });
   process.stdout.write(`R ${encode(result)}\n`);

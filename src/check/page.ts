@@ -169,3 +169,10 @@ async function init(tfBackend: string, flags: Record<string, unknown>): Promise<
 }
 
 page.crosscheck = { init, run, fingerprints };
+
+/**
+ * For page code bundled beside this file (src/bench/page.ts, the bench's timed
+ * calls): the GPU programs run so far, whether the WebGL context is lost, and
+ * the clean-up after a failed tf.grad.
+ */
+export const pageProbes = { programs: () => programs, contextLost: () => glOf()?.isContextLost() ?? false, releaseFailedTape };

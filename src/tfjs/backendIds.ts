@@ -31,6 +31,6 @@ export function parseBackends(list: string): BackendId[] {
   return parseList('--backends', 'backend', list, ALL_BACKENDS);
 }
 
-/** What `crosscheck bench` times: the Node backends and the float64 reference. */
-export const CONTENDERS = [...BACKENDS, 'reference'] as const;
-export type Contender = (typeof CONTENDERS)[number];
+/** What `crosscheck bench` times: the Node backends, the browser backends (timed in their page) and the float64 reference. */
+export type Contender = BackendId | 'reference';
+export const CONTENDERS: readonly Contender[] = [...BACKENDS, ...BROWSER_BACKENDS, 'reference'];

@@ -150,6 +150,31 @@ export class BrowserSession {
     return fromWire(await this.page.evaluate((o) => (globalThis as unknown as { crosscheck: { fingerprints(o: string[]): string } }).crosscheck.fingerprints(o), [...ops]));
   }
 
+  /**
+   * One step of a bench contender in the page (src/bench/page.ts: open an entry's
+   * call, time calls, close it), with the failures of `call`: a TF.js error
+   * rejects with its message; a crash, a lost context or a hang with BackendLost.
+   */
+  async bench<T>(step: unknown): Promise<T> {
+    if (this.lost) throw new BackendLost(this.lost);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BackendLost(`no answer from the page within ${CALL_TIMEOUT_MS / 1000} s`)), CALL_TIMEOUT_MS);
+    });
+    let reply: { ok?: T; error?: string; lost?: string };
+    try {
+      reply = fromWire(await Promise.race([this.page.evaluate((w) => (globalThis as unknown as { crosscheck: { bench(w: string): Promise<string> } }).crosscheck.bench(w), toWire(step)), timeout]));
+    } catch (e) {
+      if (e instanceof BackendLost) throw e;
+      throw new BackendLost(this.lost ?? `the page failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (reply.lost) throw new BackendLost((this.lost = reply.lost));
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return reply.ok!;
+  }
+
   /** Crashes the page on purpose (tests: a crash must become an error record, and the run go on). */
   async crashForTest(): Promise<void> {
     await this.page.goto('chrome://crash').catch(() => undefined);

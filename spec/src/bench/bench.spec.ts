@@ -13,6 +13,7 @@ import { logLogSlope, median, medianCI } from '../../../src/bench/stats';
 import { matMulSpec } from '../../../src/ops/matMul';
 import { spawnSync } from 'child_process';
 import { crosscheck, interrupted } from '../../helpers/cli';
+import { BROWSER_BACKENDS } from '../../../src/tfjs/backendIds';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 
@@ -125,7 +126,7 @@ describe('bench and report: bad input exits 2 before any measurement', () => {
 
   it.each([
     [['bench', '--sizes', 'huge'], /Unknown size 'huge' in --sizes\. Available: small, medium, large\./],
-    [['bench', '--backends', 'gpu'], /Unknown backend 'gpu' in --backends\. Available: cpu, wasm, tensorflow, reference\./],
+    [['bench', '--backends', 'gpu'], new RegExp(`Unknown backend 'gpu' in --backends\\. Available: cpu, wasm, tensorflow, ${BROWSER_BACKENDS.join(', ')}, reference\\.`)],
     [['bench', '--ops', 'conv3d'], /Unknown op 'conv3d' in --ops\. Available: /],
     [['bench', '--processes', '0'], /--processes must be an integer from 1 to 20, got '0'\./],
     [['bench', '--native-threads', '0'], /--native-threads must be an integer from 1 to 256 or 'default', got '0'\./],
