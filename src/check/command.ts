@@ -10,6 +10,7 @@ import { assertWritable, writeJson } from '../util/io';
 import { UsageError } from '../util/usage';
 import { FlagValue, tfFlagsArg } from '../tfjs/flags';
 import { runIsolated } from './processes';
+import type { Executor } from './runner';
 import { CHECK_SCHEMA } from './results';
 import { checkReport } from './summary';
 
@@ -66,7 +67,7 @@ export async function checkCommand(o: CheckCommandOptions): Promise<number> {
     seconds: (Date.now() - started) / 1000, overrides: describeOverrides(overrides),
     maxFailures: o.maxFailures, verbose: o.verbose, json: o.json, tfFlags: o.tfFlags,
   }));
-  const fuzz = o.fuzz > 0 ? await runFuzz(o.ops, o.backends, o.fuzz, o.seed, o.register) : [];
+  const fuzz = o.fuzz > 0 ? await runFuzz(o.ops, o.backends, o.fuzz, o.seed, o.register, o.browserEndpoint, o.tfFlags) : [];
   if (o.json) {
     writeJson(o.json, {
       schema: CHECK_SCHEMA, kind: 'check', env,
@@ -79,16 +80,35 @@ export async function checkCommand(o: CheckCommandOptions): Promise<number> {
   return bad || fuzz.some((f) => f.failed) ? 1 : 0;
 }
 
-/** `--fuzz N`: N fast-check cases per op on the chosen backends (in this process), a table, and each shrunk failure. */
-async function runFuzz(ops: readonly AnyOpSpec[], all: readonly BackendId[], runs: number, seed: number, register: readonly string[]) {
+/** `--fuzz N`: N fast-check cases per op on the chosen backends (Node ones in this process, browser ones in a page each), a table, and each shrunk failure. */
+async function runFuzz(ops: readonly AnyOpSpec[], all: readonly BackendId[], runs: number, seed: number, register: readonly string[], browserEndpoint?: string, tfFlags?: Record<string, FlagValue>) {
   const { fuzzOp } = await import('./fuzz');
-  // NOTE: fuzzing runs the Node backends in this process; the browser backends are checked on the grid only.
-  const backends = all.filter((b): b is NodeBackendId => !isBrowserBackend(b));
-  const results = [];
-  for (const op of ops) {
-    const r = await fuzzOp(op, backends, runs, seed);
-    if (r) results.push({ ...r, replay: r.replay + registerFlags(register) });
+  const { nodeExecutor } = await import('./runner');
+  const executors: Executor[] = all.filter((b): b is NodeBackendId => !isBrowserBackend(b)).map((b) => nodeExecutor(b));
+  const sessions: { close(): Promise<void> }[] = [];
+  const unavailable: string[] = [];
+  for (const b of all.filter(isBrowserBackend)) {
+    const { BrowserSession } = await import('../tfjs/browser');
+    const { browserExecutor } = await import('./browserExecutor');
+    try {
+      const session = await BrowserSession.open(b, { endpoint: browserEndpoint, flags: tfFlags });
+      sessions.push(session);
+      executors.push(browserExecutor(b, session));
+    } catch (e) {
+      unavailable.push(`${b} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    }
   }
+  const backends = executors.map((e) => e.backend);
+  const results = [];
+  try {
+    for (const op of ops) {
+      const r = await fuzzOp(op, executors, runs, seed);
+      if (r) results.push({ ...r, replay: r.replay + registerFlags(register) + tfFlagsArg(tfFlags) });
+    }
+  } finally {
+    for (const s of sessions) await s.close();
+  }
+  if (unavailable.length > 0) console.log(`\nFuzzing skipped ${unavailable.join('; ')}`);
   console.log(`\nFuzzing (fast-check, ${runs} cases per op, seed ${seed}, on ${backends.join(', ')}):`);
   for (const r of results) {
     console.log(`  ${r.op}: ${r.runs} cases run, ${r.failed ? `FAILED — shrunk to ${r.counterexample?.case}` : 'no failure'}`);

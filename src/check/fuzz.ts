@@ -2,18 +2,18 @@
  * Property-based fuzzing with fast-check: for an op, cases drawn from the
  * spec's arbitrary (random shapes and parameters within its limits) are checked
  * on every backend like the fixed grid (forward and gradients, in this
- * process). A failure is shrunk to a minimal case and reported with the seed
+ * process for the Node backends, in a page for the browser backends). A failure is shrunk to a minimal case and reported with the seed
  * that replays the whole search.
  */
 import * as fc from 'fast-check';
-import type { NodeBackendId } from '../tfjs/backendIds';
+import type { BackendId } from '../tfjs/backendIds';
 import { AnyOpSpec, OpCase } from '../ops/types';
 import { ResultRecord } from './results';
-import { nodeExecutor, runCase } from './runner';
+import { Executor, runCase } from './runner';
 
 export interface FuzzResult {
   op: string;
-  backends: NodeBackendId[];
+  backends: BackendId[];
   /** Cases run (shrinking included). */
   runs: number;
   seed: number;
@@ -25,10 +25,10 @@ export interface FuzzResult {
 
 const bad = (r: ResultRecord) => r.status === 'fail' || r.status === 'error';
 
-export async function fuzzOp(spec: AnyOpSpec, backends: readonly NodeBackendId[], numRuns: number, seed: number): Promise<FuzzResult | undefined> {
+export async function fuzzOp(spec: AnyOpSpec, executors: readonly Executor[], numRuns: number, seed: number): Promise<FuzzResult | undefined> {
   if (!spec.arbitrary) return undefined;
   let runs = 0;
-  const executors = backends.map((b) => nodeExecutor(b));
+  const backends = executors.map((e) => e.backend);
   const check = async (c: OpCase<unknown>) => {
     const records: ResultRecord[] = [];
     await runCase(spec, c, executors, seed, (r) => records.push(r));

@@ -13,6 +13,7 @@ import { BROWSER_BACKENDS, BrowserBackendId } from '../../../src/tfjs/backendIds
 import { BrowserSession, chromiumPath } from '../../../src/tfjs/browser';
 import { browserExecutor } from '../../../src/check/browserExecutor';
 import { runChecks } from '../../../src/check/runner';
+import { fuzzOp } from '../../../src/check/fuzz';
 import { runIsolated } from '../../../src/check/processes';
 import type { ResultRecord } from '../../../src/check/results';
 import { conv2dSpec } from '../../../src/ops/conv2d';
@@ -97,6 +98,23 @@ maybe(`browser backends${skipped}`, () => {
       const [fwd] = await runChecks({ ops: [overflow], backends: [], executors: [executor], seed: 1 });
       expect(fwd.check).toBe('forward');
       expect([fwd.status, fwd.known, fwd.worst?.expected]).toEqual(fwd.status === 'pass' ? ['pass', undefined, 90000] : ['xfail', 20, 90000]);
+    } finally {
+      await session.close();
+    }
+  }, 180000);
+
+  it('--fuzz runs fast-check cases in the page of a browser backend, through the same runner and bounds', async () => {
+    const session = await BrowserSession.open('webgpu');
+    try {
+      const records: ResultRecord[] = [];
+      const executor = browserExecutor('webgpu', session);
+      const counting = { ...executor, forward: async (...a: Parameters<typeof executor.forward>) => { const out = await executor.forward(...a); records.push({ gpuPrograms: out.gpuPrograms } as ResultRecord); return out; } };
+      const r = (await fuzzOp(OPS.find((o) => o.id === 'matMul')!, [counting], 8, 1))!;
+      expect(r.backends).toEqual(['webgpu']);
+      expect(r.runs).toBeGreaterThanOrEqual(8);
+      expect(r.failed).toBe(false);
+      expect(records.length).toBeGreaterThanOrEqual(16);
+      expect(records.every((x) => x.gpuPrograms! > 0)).toBe(true);
     } finally {
       await session.close();
     }

@@ -4,6 +4,7 @@
  */
 import { BACKENDS } from '../../../src/tfjs/backendIds';
 import { fuzzOp } from '../../../src/check/fuzz';
+import { nodeExecutor } from '../../../src/check/runner';
 import { OPS } from '../../../src/ops';
 import { conv2dSpec } from '../../../src/ops/conv2d';
 import { OpSpec } from '../../../src/ops/types';
@@ -12,7 +13,7 @@ const RUNS = 25;
 
 describe.each(OPS.map((op) => [op.id, op] as const))('fuzzing %s', (_id, op) => {
   it(`${RUNS} fast-check cases on every backend find no mismatch outside the known discrepancies`, async () => {
-    const r = await fuzzOp(op, BACKENDS, RUNS, 1);
+    const r = await fuzzOp(op, BACKENDS.map((b) => nodeExecutor(b)), RUNS, 1);
     expect(r).toBeDefined();
     expect(r!.runs).toBeGreaterThanOrEqual(RUNS);
     expect(r!.counterexample?.records.map((x) => `${x.case} ${x.backend} ${x.check}: ${x.message ?? x.errToBound}`) ?? []).toEqual([]);
@@ -27,7 +28,7 @@ describe('the fuzzer can fail', () => {
       ...conv2dSpec, id: 'conv2d-strides-swapped', grads: [], known: [],
       tfjs: (tf, [x, f], p) => tf.conv2d(x as never, f as never, [p.strides[1], p.strides[0]], p.pad, 'NHWC', p.dilations),
     };
-    const r = (await fuzzOp(planted, ['cpu'], 100, 3))!;
+    const r = (await fuzzOp(planted, [nodeExecutor('cpu')], 100, 3))!;
     expect(r.failed).toBe(true);
     expect(r.counterexample!.records.length).toBeGreaterThan(0);
     // shrunk: a single small image (fast-check moves every dimension toward its minimum)
