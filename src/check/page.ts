@@ -168,7 +168,25 @@ async function init(tfBackend: string, flags: Record<string, unknown>): Promise<
   return toWire({ env: await pageEnv(), kernels: tf.getKernelsForBackend(tfBackend).map((k) => k.kernelName) });
 }
 
-page.crosscheck = { init, run, fingerprints };
+/**
+ * Runs the `--register` module that the session just added as a script
+ * (src/tfjs/browser.ts bundleForPage): its register(tf) with the page's TF.js.
+ * Returns `backend/KernelName` of each kernel it added or replaced on webgl or
+ * webgpu; a module without register(tf), or one that throws, is an error.
+ */
+function register(): string[] {
+  const g = globalThis as unknown as { __crosscheckRegister?: { register?: (t: Tf) => unknown; default?: { register?: (t: Tf) => unknown } } };
+  const mod = g.__crosscheckRegister;
+  delete g.__crosscheckRegister;
+  const fn = mod?.register ?? mod?.default?.register;
+  if (typeof fn !== 'function') throw new Error('the module exports no register(tf) function');
+  const registry = () => new Map(['webgl', 'webgpu'].flatMap((b) => tf.getKernelsForBackend(b).map((k) => [`${b}/${k.kernelName}`, k.kernelFunc] as const)));
+  const before = registry();
+  fn(tf);
+  return [...registry()].filter(([k, f]) => before.get(k) !== f).map(([k]) => k).sort();
+}
+
+page.crosscheck = { init, run, fingerprints, register };
 
 /**
  * For page code bundled beside this file (src/bench/page.ts, the bench's timed

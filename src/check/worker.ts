@@ -69,7 +69,7 @@ async function browserMain(job: WorkerJob, ops: AnyOpSpec[], out: (line: string)
   const backend = job.backend as BrowserBackendId;
   let session: BrowserSession | { unavailable: string };
   try {
-    session = await BrowserSession.open(backend, { endpoint: job.browserEndpoint, flags: job.tfFlags });
+    session = await BrowserSession.open(backend, { endpoint: job.browserEndpoint, flags: job.tfFlags, register: job.register });
   } catch (e) {
     session = { unavailable: `${backend}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }

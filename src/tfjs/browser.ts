@@ -53,6 +53,24 @@ export interface BrowserEnv {
   executable: string | null;
   launchArgs: string[];
   page: Record<string, unknown>;
+  /** `--register` modules run in the page: the `backend/KernelName` of each kernel they added or replaced there. */
+  overrides?: { module: string; kernels: string[] }[];
+}
+
+/**
+ * A `--register` module as page code: bundled by esbuild for the browser (its
+ * own imports included) into a script that leaves the module's exports on
+ * `globalThis.__crosscheckRegister`; the page calls its register(tf) with the
+ * page's TF.js.
+ */
+async function bundleForPage(module: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  try {
+    const out = await esbuild.build({ entryPoints: [path.resolve(module)], bundle: true, write: false, format: 'iife', globalName: '__crosscheckRegister', platform: 'browser', logLevel: 'silent' });
+    return out.outputFiles[0].text;
+  } catch (e) {
+    throw new Error(`--register ${module}: cannot bundle it for the page: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
 }
 
 export interface PageOutput {
@@ -88,7 +106,7 @@ export class BrowserSession {
   ) {}
 
   /** Launches (or connects to) a browser, loads the page and starts the variant's TF.js backend with its flags. */
-  static async open(id: BrowserBackendId, opts: { endpoint?: string; flags?: Record<string, unknown> } = {}): Promise<BrowserSession> {
+  static async open(id: BrowserBackendId, opts: { endpoint?: string; flags?: Record<string, unknown>; register?: readonly string[] } = {}): Promise<BrowserSession> {
     const { chromium } = await import('playwright-core');
     const variant = BROWSER_VARIANTS[id];
     const args = [...BASE_ARGS, ...GPU_ARGS[variant.tfBackend]];
@@ -105,6 +123,13 @@ export class BrowserSession {
     );
     await page.goto(ORIGIN);
     await page.waitForFunction(() => 'crosscheck' in globalThis, undefined, { timeout: 60_000 });
+    const overrides: { module: string; kernels: string[] }[] = [];
+    for (const module of opts.register ?? []) {
+      const code = await bundleForPage(module);
+      await page.addScriptTag({ content: code });
+      const kernels = await page.evaluate(() => (globalThis as unknown as { crosscheck: { register(): string[] } }).crosscheck.register());
+      overrides.push({ module, kernels });
+    }
     const flags = { ...variant.flags, ...(opts.flags ?? {}) };
     const reply = fromWire<{ env?: Record<string, unknown>; kernels?: string[]; error?: string }>(
       await page.evaluate(([b, f]) => (globalThis as unknown as { crosscheck: { init(b: string, f: unknown): Promise<string> } }).crosscheck.init(b, f), [variant.tfBackend, flags] as const),
@@ -114,6 +139,7 @@ export class BrowserSession {
       throw new Error(reply.error);
     }
     const env: BrowserEnv = { backend: id, browser: browser.version(), endpoint: opts.endpoint ?? null, executable, launchArgs: opts.endpoint ? [] : args, page: reply.env ?? {} };
+    if (overrides.length > 0) env.overrides = overrides;
     const session = new BrowserSession(browser, page, env, reply.kernels ?? [], undefined);
     page.on('crash', () => (session.lost = 'the page crashed'));
     browser.on('disconnected', () => (session.lost ??= 'the browser disconnected'));

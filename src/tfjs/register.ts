@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { BACKENDS } from './backendIds';
+import { BACKENDS, BROWSER_VARIANTS } from './backendIds';
 import { tf } from './tf';
 import { UsageError } from '../util/usage';
 
@@ -61,10 +61,13 @@ async function load(file: string): Promise<Record<string, unknown>> {
   return importEsm(pathToFileURL(file).href);
 }
 
+/** The TF.js backend names a module may register kernels for: the Node backends', and webgl and webgpu (registered here, run in the page). */
+const TF_BACKENDS = [...new Set<string>([...BACKENDS, ...Object.values(BROWSER_VARIANTS).map((v) => v.tfBackend)])];
+
 /** `backend/KernelName` -> kernelFunc, over every backend the suite knows. */
 function registry(): Map<string, unknown> {
   const m = new Map<string, unknown>();
-  for (const b of BACKENDS) for (const k of tf.getKernelsForBackend(b)) m.set(`${b}/${k.kernelName}`, k.kernelFunc);
+  for (const b of TF_BACKENDS) for (const k of tf.getKernelsForBackend(b)) m.set(`${b}/${k.kernelName}`, k.kernelFunc);
   return m;
 }
 
@@ -100,7 +103,7 @@ export async function registerModules(specs: readonly string[]): Promise<KernelO
     const kernels = [...after].filter(([k, f]) => before.get(k) !== f).map(([k]) => k).sort();
     const removed = [...before.keys()].filter((k) => !after.has(k)).sort();
     if (kernels.length === 0 && removed.length === 0) {
-      throw new UsageError(`--register ${spec}: register(tf) registered no kernel; expected tf.registerKernel({ kernelName, backendName, kernelFunc }) for a backend of ${BACKENDS.join(', ')}.`);
+      throw new UsageError(`--register ${spec}: register(tf) registered no kernel; expected tf.registerKernel({ kernelName, backendName, kernelFunc }) for a backend of ${TF_BACKENDS.join(', ')}.`);
     }
     out.push({ module: spec, kernels, removed });
   }

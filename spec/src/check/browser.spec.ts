@@ -120,6 +120,18 @@ maybe(`browser backends${skipped}`, () => {
     }
   }, 180000);
 
+  it('--register puts a module\'s kernel in the page: a planted wrong webgl Softmax fails, named with a replay command', () => {
+    const json = path.join(require('os').tmpdir(), `crosscheck-register-${process.pid}.json`);
+    const fault = 'spec/faults/webgl-softmax-relu.js';
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'crosscheck.js'), 'check', '--ops', 'softmax', '--backends', 'webgl', '--case', 'x=[7] v=rand', '--register', fault, '--json', json, '--force'], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('FAIL softmax forward on webgl: x=[7] v=rand');
+    expect(r.stdout).toContain(`--register '${fault}'`);
+    const doc = JSON.parse(require('fs').readFileSync(json, 'utf8'));
+    expect(doc.env.browsers.webgl.overrides).toEqual([{ module: fault, kernels: ['webgl/Softmax'] }]);
+    expect(doc.results.find((x: ResultRecord) => x.check === 'forward').gpuPrograms).toBeGreaterThan(0);
+  }, 180000);
+
   it('a result computed without a GPU program (CPU forwarding on) is an error, not a pass; with the suite flags the GPU computes it', async () => {
     // NOTE: with TF.js's default forwarding, positionalEncoding's small element-wise ops run on the cpu kernels.
     const tiny = { ...positionalEncodingSpec, cases: (seed: number) => positionalEncodingSpec.cases(seed).filter((c) => c.params.n * c.params.d <= 16).slice(0, 3) };
