@@ -17,12 +17,34 @@ import { Rng, hashSeed } from '../util/random';
 import type { Tf } from '../tfjs/tf';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 import type { Tensor } from '@tensorflow/tfjs-node';
+import { BROWSER_BACKENDS } from '../tfjs/backendIds';
 
 export interface FeedForwardParams {
   act: 'relu' | 'gelu';
 }
 
 const C = Math.sqrt(2 / Math.PI);
+
+/** The webgl variants that run the packed kernels (README 21, 22). */
+const PACKED_WEBGL = BROWSER_BACKENDS.filter((b) => b.startsWith('webgl') && b !== 'webgl-unpacked');
+
+/**
+ * Some row r of the flattened x meets `test(x_r, z_r = x_r W1 + b1, dff)` while
+ * the reference's output row is not all NaN (packed webgl then returns the
+ * whole row NaN).
+ */
+function webglNaNRow(c: OpCase<FeedForwardParams>, expected: Tensor64 | undefined, test: (xr: Float64Array, z: number[], dff: number) => boolean): boolean {
+  if (c.params.act !== 'relu' || !expected) return false;
+  const { x, w1, b1 } = c.inputs;
+  const d = x.shape[2];
+  const dff = w1.shape[1];
+  for (let r = 0; r < x.data.length / d; r++) {
+    const xr = x.data.subarray(r * d, (r + 1) * d);
+    const z = Array.from({ length: dff }, (_, j) => xr.reduce((s, v, k) => s + v * w1.data[k * dff + j], 0) + b1.data[j]);
+    if (test(xr, z, dff) && expected.data.subarray(r * d, (r + 1) * d).some((v) => !Number.isNaN(v))) return true;
+  }
+  return false;
+}
 
 function geluEV(z: EV): EV {
   const U = unitRoundoff();
@@ -192,5 +214,21 @@ export const feedForwardSpec: OpSpec<FeedForwardParams> = {
       readme: 14,
       note: 'wasm Relu returns 0 for a NaN whose sign bit is set (the NaN that Inf - Inf or 0 * Inf gives on x86): it takes the maximum of the bit patterns as integers',
     },
+    ...PACKED_WEBGL.map((backend) => ({
+      check: 'forward',
+      backend,
+      kind: 'bug' as const,
+      when: (c: OpCase<FeedForwardParams>, e?: Tensor64) => webglNaNRow(c, e, (_xr, z) => z.includes(-Infinity)),
+      readme: 21,
+      note: 'webgl packed Relu returns NaN for -Inf: its shader multiplies x by the mask (x >= 0), and -Inf * 0 = NaN',
+    })),
+    ...PACKED_WEBGL.map((backend) => ({
+      check: 'forward',
+      backend,
+      kind: 'bug' as const,
+      when: (c: OpCase<FeedForwardParams>, e?: Tensor64) => webglNaNRow(c, e, (xr, _z, dff) => dff % 2 === 1 && xr.some((v) => !Number.isFinite(v))),
+      readme: 22,
+      note: "webgl packed MatMul with an odd inner dimension multiplies its inputs' padding lanes, where a packed MatMul leaves x_row . 0 = NaN for a row holding Inf or NaN",
+    })),
   ],
 };
