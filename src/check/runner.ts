@@ -10,7 +10,7 @@ import { UNSUPPORTED } from '../tfjs/support';
 import { selectCases } from '../ops/select';
 import { judgeElements } from './elementwise';
 import type { Tensor64 } from '../../reference/tensor';
-import { AnyOpSpec, Expected, KnownDiscrepancy, OpCase, inStorage, upstreamGradient } from '../ops/types';
+import { AnyOpSpec, Expected, KnownDiscrepancy, OpCase, inStorage, storedTensor, upstreamGradient } from '../ops/types';
 import { BeyondStorageRange, FLOAT32, Storage, withStorage } from '../bounds/gamma';
 import { tf } from '../tfjs/tf';
 import { BackendLost } from '../tfjs/lost';
@@ -240,7 +240,7 @@ export async function runCase(spec: AnyOpSpec, c: OpCase<unknown>, executors: re
       const beyond = forward instanceof BeyondStorageRange;
       const defined = sc.gradients && (beyond || (!(forward instanceof Error) && (spec.gradientsDefined?.(sc) ?? true)));
       const grads = defined ? spec.grads : [];
-      const dy = forward instanceof Error ? undefined : inStorage({ ...sc, inputs: { dy: upstreamGradient(sc, forward.value.shape, seed) } }, storage).inputs.dy;
+      const dy = forward instanceof Error ? undefined : storedTensor(upstreamGradient(sc, forward.value.shape, seed), storage);
       return { forward, grads, dy, expectedGrads: grads.map((g) => (beyond ? forward : attempt(() => g.reference(sc, dy!)))) };
     });
     for (const ex of executors.filter((e) => (e.storage ?? FLOAT32) === storage)) {

@@ -7,14 +7,11 @@
  */
 import type { Tensor64 } from '../../reference/tensor';
 import { FLOAT16 } from '../bounds/gamma';
-import type { AnyOpSpec, KnownDiscrepancy, OpCase } from './types';
-
-const isTensor = (v: unknown): v is Tensor64 => typeof v === 'object' && v !== null && (v as Tensor64).data instanceof Float64Array;
+import { AnyOpSpec, KnownDiscrepancy, OpCase, caseTensors } from './types';
 
 /** Whether a case holds +-Inf in an input or a tensor parameter (a mask), after its rounding to float16. */
 function holdsInfinity(c: OpCase<unknown>): boolean {
-  const tensors = [...Object.values(c.inputs), ...Object.values(typeof c.params === 'object' && c.params !== null ? c.params : {}).filter(isTensor)];
-  return tensors.some((t) => t.data.some((v) => v === Infinity || v === -Infinity));
+  return caseTensors(c).some((t) => t.data.some((v) => v === Infinity || v === -Infinity));
 }
 
 /** Whether the reference result holds a value float16 stores as +-Inf. */

@@ -198,18 +198,27 @@ export function upstreamGradient(c: OpCase<unknown>, shape: readonly number[], s
 
 const isTensor64 = (v: unknown): v is Tensor64 => typeof v === 'object' && v !== null && (v as Tensor64).data instanceof Float64Array && Array.isArray((v as Tensor64).shape);
 
+/** Every tensor of a case: its inputs, then its tensor parameters (masks). */
+export function caseTensors(c: OpCase<unknown>): Tensor64[] {
+  const params = typeof c.params === 'object' && c.params !== null ? Object.values(c.params).filter(isTensor64) : [];
+  return [...Object.values(c.inputs), ...params];
+}
+
+/** A tensor as a backend that stores in `storage` holds it (float16: to nearest, ties to even, overflow to +-Inf). */
+export function storedTensor(t: Tensor64, storage: Storage): Tensor64 {
+  return storage.name === 'float32' ? t : { shape: t.shape, data: t.data.map(roundToFloat16) };
+}
+
 /**
  * A case as a backend that stores in `storage` receives it: every tensor of its
- * inputs and parameters (masks) rounded to the storage's format (float16: to
- * nearest, ties to even, overflow to +-Inf), so that the reference computes on
- * the values the backend holds. float32 cases are returned as they are.
+ * inputs and parameters (masks) stored in that format, so that the reference
+ * computes on the values the backend holds. float32 cases are returned as they are.
  */
 export function inStorage<P>(c: OpCase<P>, storage: Storage): OpCase<P> {
   if (storage.name === 'float32') return c;
-  const round = (t: Tensor64): Tensor64 => ({ shape: t.shape, data: t.data.map(roundToFloat16) });
-  const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, t]) => [k, round(t)]));
+  const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, t]) => [k, storedTensor(t, storage)]));
   const params = typeof c.params === 'object' && c.params !== null && !Array.isArray(c.params)
-    ? (Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, isTensor64(v) ? round(v) : v])) as P)
+    ? (Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, isTensor64(v) ? storedTensor(v, storage) : v])) as P)
     : c.params;
   return { ...c, inputs, params };
 }
