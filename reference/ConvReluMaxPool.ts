@@ -10,14 +10,13 @@ import { maxPool } from './MaxPool';
 import { maxPoolGrad } from './MaxPoolGrad';
 import { relu } from './Relu';
 import { ArgumentError, Tensor64 } from './tensor';
-import { Padding } from './window';
 
 export interface ConvReluMaxPoolParams {
   strides: [number, number];
-  pad: Padding;
+  pad: 'valid' | 'same';
   poolSize: [number, number];
   poolStrides: [number, number];
-  poolPad: Padding;
+  poolPad: 'valid' | 'same';
 }
 
 export interface ConvReluMaxPoolForward {

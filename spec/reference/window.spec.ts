@@ -53,7 +53,7 @@ describe('window2D', () => {
   });
 
   it('takes the op name first and puts it in its errors', () => {
-    expect(() => window2D('someOp', [4, 4], [2, 2], [1, 1], 'full' as never)).toThrow(/Error in someOp: pad must be one of 'valid', 'same', got "full"/);
+    expect(() => window2D('someOp', [4, 4], [2, 2], [1, 1], 'full' as never)).toThrow(/Error in someOp: pad must be one of 'valid', 'same', a non-negative integer or an explicit 4x2 array, got "full"/);
     expect(() => window2D('someOp', [2, 2], [3, 1], [1, 1], 'valid')).toThrow(
       /Error in someOp: window \[3,1\] with dilations \[1,1\] spans \[3,1\], larger than the input \[2,2\] under 'valid' padding/,
     );

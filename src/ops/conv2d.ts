@@ -9,7 +9,7 @@ import { conv2d } from '../../reference/Conv2D';
 import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { Shape, abs, sizeOf, tensor } from '../../reference/tensor';
-import { Padding, convOutputSize } from '../../reference/window';
+import { Padding, axisPaddings, convOutputSize } from '../../reference/window';
 import type { BackendId } from '../tfjs/backendIds';
 import { dotBound } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
@@ -81,7 +81,8 @@ function gridConfig(rng: Rng): Config {
 
 /** Output height and width of conv2d. */
 function convOut(x: Shape, f: Shape, p: Conv2DParams): [number, number] {
-  return [convOutputSize(x[1], f[0], p.strides[0], p.pad, p.dilations[0]), convOutputSize(x[2], f[1], p.strides[1], p.pad, p.dilations[1])];
+  const [padH, padW] = axisPaddings('conv2d', p.pad);
+  return [convOutputSize(x[1], f[0], p.strides[0], padH, p.dilations[0]), convOutputSize(x[2], f[1], p.strides[1], padW, p.dilations[1])];
 }
 
 function outHW(c: OpCase<Conv2DParams>): [number, number] {
@@ -301,7 +302,7 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       name: "unknown padding 'full'",
       reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 1, 'full' as Padding),
       tfjs: (tf) => tf.conv2d(tf.zeros([1, 4, 4, 1]) as never, tf.zeros([2, 2, 1, 1]) as never, 1, 'full' as never),
-      message: /Error in conv2d: pad must be one of 'valid', 'same', got "full"/,
+      message: /Error in conv2d: pad must be one of 'valid', 'same', a non-negative integer or an explicit 4x2 array, got "full"/,
     },
     {
       name: "filter [3,3] larger than a 'valid' input [2,2]",

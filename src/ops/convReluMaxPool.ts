@@ -25,7 +25,7 @@ import { ConvReluMaxPoolParams, convReluMaxPool, convReluMaxPoolGrad, convReluMa
 import { maxPool, maxPoolArgmax } from '../../reference/MaxPool';
 import { pool2dInfo } from '../../reference/pool';
 import { Tensor64, abs, sizeOf, tensor } from '../../reference/tensor';
-import { Padding, convOutputSize } from '../../reference/window';
+import { convOutputSize } from '../../reference/window';
 import { U64, dotBound, gamma, storage, storedGamma } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
 import { CONV2D_BUGS, Conv2DParams, NATIVE_FILTER_GRAD_CRASH, NATIVE_INPUT_GRAD_BUG } from './conv2d';
@@ -50,12 +50,12 @@ const MAX_DRAWS = 30;
 function gridConfig(rng: Rng): Config {
   for (;;) {
     const x: Config['x'] = [rng.int(1, 2), rng.int(2, 9), rng.int(2, 9), rng.int(1, 3)];
-    const pad = rng.pick<Padding>(['valid', 'same']);
+    const pad = rng.pick<'valid' | 'same'>(['valid', 'same']);
     const f: Config['f'] = [rng.int(1, Math.min(3, x[1])), rng.int(1, Math.min(3, x[2])), x[3], rng.int(1, 4)];
     const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
     const outH = convOutputSize(x[1], f[0], strides[0], pad);
     const outW = convOutputSize(x[2], f[1], strides[1], pad);
-    const poolPad = rng.pick<Padding>(['valid', 'same']);
+    const poolPad = rng.pick<'valid' | 'same'>(['valid', 'same']);
     const poolSize: [number, number] = [rng.int(1, Math.min(3, outH)), rng.int(1, Math.min(3, outW))];
     const poolStrides: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
     if (outH > 0 && outW > 0) return { x, f, strides, pad, poolSize, poolStrides, poolPad };
@@ -213,8 +213,8 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
       .record({
         x: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 1, max: 3 })),
         k: fc.tuple(fc.nat(), fc.nat()), co: fc.integer({ min: 1, max: 4 }), s: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-        pad: fc.constantFrom<Padding>('valid', 'same'), pk: fc.tuple(fc.nat(), fc.nat()), ps: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-        poolPad: fc.constantFrom<Padding>('valid', 'same'), exact: fc.boolean(), seed: fc.nat(),
+        pad: fc.constantFrom<'valid' | 'same'>('valid', 'same'), pk: fc.tuple(fc.nat(), fc.nat()), ps: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+        poolPad: fc.constantFrom<'valid' | 'same'>('valid', 'same'), exact: fc.boolean(), seed: fc.nat(),
       })
       .map((r) => {
         const kH = 1 + (r.k[0] % Math.min(3, r.x[1]));

@@ -86,7 +86,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       name: "unknown padding 'full'",
       reference: () => maxPool(tensor([1, 4, 4, 1]), 2, 1, 'full' as never),
       tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, 2, 1, 'full' as never),
-      message: /Error in maxPool: pad must be one of 'valid', 'same', got "full"/,
+      message: /Error in maxPool: pad must be one of 'valid', 'same', a non-negative integer or an explicit 4x2 array, got "full"/,
     },
     {
       name: 'rank-2 x [4,4]',
