@@ -1,0 +1,51 @@
+/**
+ * Known discrepancy #25 (README), shared by every window op of TF.js: under a
+ * numeric `pad`, TF.js's core (`computeOutputShape2D` in conv_util, tfjs-core
+ * 4.22) computes the output width with the filter's *height* and the *height*
+ * stride, so a window or stride that is not square gets the wrong output width
+ * on every backend (tf.conv2d(ones[1,5,5,1], ones[1,3,1,1], 1, 1) is [1,7,7,1];
+ * the same padding written explicitly, [[0,0],[1,1],[1,1],[0,0]], gives
+ * [1,7,5,1], as TensorFlow's formula does). The reference computes each axis
+ * with its own window and stride.
+ */
+import { ALL_BACKENDS } from '../tfjs/backendIds';
+import { convOutputSize, DimRoundingMode, Padding } from '../../reference/window';
+import { KnownDiscrepancy, OpCase } from './types';
+
+/** The window of a case along each axis: size (before dilation), stride, dilation. */
+export interface WindowGeometry {
+  inHW: readonly [number, number];
+  kHW: readonly [number, number];
+  strides: readonly [number, number];
+  dilations?: readonly [number, number];
+  pad: Padding;
+  dimRoundingMode?: DimRoundingMode;
+}
+
+/** True when TF.js's output width (from the height's window and stride) differs from the right one. */
+export function numericPadWidthWrong(g: WindowGeometry): boolean {
+  if (typeof g.pad !== 'number') return false;
+  const [dH, dW] = g.dilations ?? [1, 1];
+  const spanH = (g.kHW[0] - 1) * dH + 1;
+  const right = convOutputSize(g.inHW[1], g.kHW[1], g.strides[1], g.pad, dW, g.dimRoundingMode);
+  const tfjs = convOutputSize(g.inHW[1], spanH, g.strides[0], g.pad, 1, g.dimRoundingMode);
+  return right !== tfjs;
+}
+
+export const NUMERIC_PAD_README = 25;
+export const NUMERIC_PAD_NOTE =
+  "TF.js core computes the output width under a numeric pad with the filter height and the height stride (conv_util computeOutputShape2D): a non-square window or stride gets the wrong width on every backend";
+
+/** Discrepancy #25 on every backend, for the given checks of an op whose cases carry a window geometry. */
+export function numericPadKnown<P>(checks: readonly string[], geometry: (c: OpCase<P>) => WindowGeometry): KnownDiscrepancy<P>[] {
+  return checks.flatMap((check) =>
+    ALL_BACKENDS.map((backend) => ({
+      check,
+      backend,
+      kind: 'bug' as const,
+      readme: NUMERIC_PAD_README,
+      note: NUMERIC_PAD_NOTE,
+      when: (c: OpCase<P>) => numericPadWidthWrong(geometry(c)),
+    })),
+  );
+}
