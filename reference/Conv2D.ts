@@ -7,14 +7,19 @@
  * `[fh, fw, inChannels, outChannels]`. The notes' `I_c[x, y]` is `x[n, y, x, c]`
  * and their `G_c[a, b]` is `filter[b, a, c, co]`, one output channel co at a time.
  */
+import { asImage } from './layout';
 import { ArgumentError, Tensor64, expectRank, pair } from './tensor';
-import { Padding, Window2D, window2D } from './window';
+import { Padding, Window2D, WindowOptions, window2D } from './window';
 
 export { convOutputSize } from './window';
 
 export type Conv2DInfo = Window2D & { batch: number; inC: number; outC: number };
 
-/** Checks the arguments of a conv2d (or of its gradients, named by `op`) and derives its geometry. */
+/**
+ * Checks the arguments of a conv2d (or of its gradients, named by `op`) on an
+ * NHWC image `x` and derives its geometry; `options.dataFormat` says how an
+ * explicit `pad` is read (the caller's layout).
+ */
 export function conv2dInfo(
   op: string,
   x: Tensor64,
@@ -22,6 +27,7 @@ export function conv2dInfo(
   strides: number | readonly [number, number],
   pad: Padding,
   dilations: number | readonly [number, number] = 1,
+  options: WindowOptions = {},
 ): Conv2DInfo {
   expectRank(op, 'x', x, 4);
   expectRank(op, 'filter', filter, 4);
@@ -35,7 +41,7 @@ export function conv2dInfo(
   }
   const s = pair(op, 'strides', strides);
   const d = pair(op, 'dilations', dilations);
-  return { ...window2D(op, [inH, inW], [kH, kW], s, pad, d), batch, inC, outC };
+  return { ...window2D(op, [inH, inW], [kH, kW], s, pad, d, options), batch, inC, outC };
 }
 
 /**
@@ -48,8 +54,11 @@ export function conv2dInfo(
  * (kh, then kw), into a per-channel sum starting at 0, and that sum is added to
  * `total`.
  *
- * Output `[batch, outH, outW, outChannels]`. Unlike `tf.conv2d`, strides and
- * dilations greater than 1 may be combined.
+ * Output `[batch, outH, outW, outChannels]` (NHWC; `[batch, outChannels, outH,
+ * outW]` for an NCHW x; without the batch axis for a rank-3 x). `pad` takes
+ * every form TF.js accepts and `options.dimRoundingMode` rounds the output size
+ * under a numeric or explicit pad (reference/window.ts). Unlike `tf.conv2d`,
+ * strides and dilations greater than 1 may be combined.
  */
 export function conv2d(
   x: Tensor64,
@@ -57,8 +66,22 @@ export function conv2d(
   strides: number | readonly [number, number],
   pad: Padding,
   dilations: number | readonly [number, number] = 1,
+  options: WindowOptions = {},
 ): Tensor64 {
-  const g = conv2dInfo('conv2d', x, filter, strides, pad, dilations);
+  const image = asImage('conv2d', 'x', x, options.dataFormat);
+  return image.back(conv2dNHWC(image.nhwc, filter, strides, pad, dilations, options));
+}
+
+/** conv2d's loops, on an NHWC rank-4 image. */
+function conv2dNHWC(
+  x: Tensor64,
+  filter: Tensor64,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dilations: number | readonly [number, number],
+  options: WindowOptions,
+): Tensor64 {
+  const g = conv2dInfo('conv2d', x, filter, strides, pad, dilations, options);
   const { batch, inH, inW, inC, kH, kW, sH, sW, dH, dW, outH, outW, outC, padTop, padLeft } = g;
   const y = new Float64Array(batch * outH * outW * outC);
   for (let n = 0; n < batch; n++) {

@@ -4,8 +4,9 @@
  * every patch of the image it was applied to.
  */
 import { conv2dInfo } from './Conv2D';
+import { asImage } from './layout';
 import { ArgumentError, Shape, Tensor64, expectDyShape, tensor } from './tensor';
-import { Padding } from './window';
+import { Padding, WindowOptions } from './window';
 
 /**
  * dW[kh, kw, ci, co] = sum_{n, i, j} dy[n, i, j, co] * x[n, i*sH + kh*dH - padTop, j*sW + kw*dW - padLeft, ci]
@@ -17,8 +18,8 @@ import { Padding } from './window';
  * Order: each weight is one sum starting at 0, the products added one at a time
  * over the output positions (n, i, j) in row-major order.
  *
- * @param x `[batch, inH, inW, inC]`
- * @param dy `[batch, outH, outW, outC]`, the gradient of the loss with respect to conv2d's output
+ * @param x `[batch, inH, inW, inC]` (or NCHW, or rank 3 unbatched, as `options.dataFormat` and conv2d take it)
+ * @param dy `[batch, outH, outW, outC]` in x's layout and rank, the gradient of the loss with respect to conv2d's output
  * @param filterShape `[fh, fw, inC, outC]`
  * @returns dW with `filterShape`
  */
@@ -29,10 +30,28 @@ export function conv2DBackpropFilter(
   strides: number | readonly [number, number],
   pad: Padding,
   dilations: number | readonly [number, number] = 1,
+  options: WindowOptions = {},
 ): Tensor64 {
   const op = 'conv2DBackpropFilter';
   if (filterShape.length !== 4) throw new ArgumentError(op, `filterShape must have 4 dimensions, got [${filterShape.join(',')}].`);
-  const g = conv2dInfo(op, x, tensor(filterShape), strides, pad, dilations);
+  if (dy.shape.length !== x.shape.length) throw new ArgumentError(op, `dy must have the rank of x [${x.shape.join(',')}], got [${dy.shape.join(',')}].`);
+  const xi = asImage(op, 'x', x, options.dataFormat).nhwc;
+  const dyi = asImage(op, 'dy', dy, options.dataFormat).nhwc;
+  return backpropFilterNHWC(xi, dyi, filterShape, strides, pad, dilations, options);
+}
+
+/** conv2DBackpropFilter's loops, on NHWC rank-4 tensors. */
+function backpropFilterNHWC(
+  x: Tensor64,
+  dy: Tensor64,
+  filterShape: Shape,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dilations: number | readonly [number, number],
+  options: WindowOptions,
+): Tensor64 {
+  const op = 'conv2DBackpropFilter';
+  const g = conv2dInfo(op, x, tensor(filterShape), strides, pad, dilations, options);
   const { batch, inH, inW, inC, kH, kW, sH, sW, dH, dW, outH, outW, outC, padTop, padLeft } = g;
   expectDyShape(op, dy, [batch, outH, outW, outC]);
   const dw = new Float64Array(kH * kW * inC * outC);

@@ -4,8 +4,9 @@
  * kernel `Conv2DBackpropInput`.
  */
 import { conv2dInfo } from './Conv2D';
+import { asImage, nhwcShape } from './layout';
 import { ArgumentError, Shape, Tensor64, expectDyShape, tensor } from './tensor';
-import { Padding } from './window';
+import { Padding, WindowOptions } from './window';
 
 /**
  * dX[n, ih, iw, ci] = sum_{kh, kw, co} dy[n, i, j, co] * filter[kh, kw, ci, co]
@@ -16,8 +17,8 @@ import { Padding } from './window';
  * Order: each dX element is one sum starting at 0, the products added one at a
  * time over (kh, kw, co) in row-major order.
  *
- * @param xShape `[batch, inH, inW, inC]`
- * @param dy `[batch, outH, outW, outC]`
+ * @param xShape `[batch, inH, inW, inC]` (or NCHW, or rank 3 unbatched, as `options.dataFormat` and conv2d take x)
+ * @param dy `[batch, outH, outW, outC]`, in x's layout and rank
  * @param filter `[fh, fw, inC, outC]`
  * @returns dX with `xShape`
  */
@@ -28,10 +29,27 @@ export function conv2DBackpropInput(
   strides: number | readonly [number, number],
   pad: Padding,
   dilations: number | readonly [number, number] = 1,
+  options: WindowOptions = {},
 ): Tensor64 {
   const op = 'conv2DBackpropInput';
-  if (xShape.length !== 4) throw new ArgumentError(op, `xShape must have 4 dimensions, got [${xShape.join(',')}].`);
-  const g = conv2dInfo(op, tensor(xShape), filter, strides, pad, dilations);
+  if (xShape.length !== 4 && xShape.length !== 3) throw new ArgumentError(op, `xShape must have 4 dimensions (or 3, unbatched), got [${xShape.join(',')}].`);
+  if (dy.shape.length !== xShape.length) throw new ArgumentError(op, `dy must have the rank of xShape [${xShape.join(',')}], got [${dy.shape.join(',')}].`);
+  const image = asImage(op, 'dy', dy, options.dataFormat);
+  return image.back(backpropInputNHWC(nhwcShape(op, 'xShape', xShape, options.dataFormat ?? 'NHWC'), image.nhwc, filter, strides, pad, dilations, options));
+}
+
+/** conv2DBackpropInput's loops, on NHWC rank-4 shapes. */
+function backpropInputNHWC(
+  xShape: Shape,
+  dy: Tensor64,
+  filter: Tensor64,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dilations: number | readonly [number, number],
+  options: WindowOptions,
+): Tensor64 {
+  const op = 'conv2DBackpropInput';
+  const g = conv2dInfo(op, tensor(xShape), filter, strides, pad, dilations, options);
   const { batch, inH, inW, inC, kH, kW, sH, sW, dH, dW, outH, outW, outC, padTop, padLeft } = g;
   expectDyShape(op, dy, [batch, outH, outW, outC]);
   const dx = new Float64Array(batch * inH * inW * inC);

@@ -1,6 +1,61 @@
 import { conv2d, conv2dInfo } from '../../reference/Conv2D';
-import { Tensor64, tensor } from '../../reference/tensor';
+import { Tensor64, permute, tensor } from '../../reference/tensor';
 import { Rng, bitwiseDiff, convConfigs, convId } from './helpers';
+
+describe('conv2d, every padding form, rounding mode and layout TF.js accepts', () => {
+  const x = tensor([1, 3, 4, 1], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  const ones = (kh: number, kw: number) => tensor([kh, kw, 1, 1], new Array(kh * kw).fill(1));
+
+  it('a numeric pad adds that many zero cells on every side', () => {
+    // 3x4 image, pad 1 -> 5x6; a 3x3 window of ones sums each 3x3 neighbourhood.
+    const y = conv2d(x, ones(3, 3), 1, 1);
+    expect(y.shape).toEqual([1, 3, 4, 1]);
+    expect(Array.from(y.data)).toEqual([14, 24, 30, 22, 33, 54, 63, 45, 30, 48, 54, 38]);
+  });
+
+  it('explicit padding reads [top, bottom] and [left, right] per axis, in the data format\'s order', () => {
+    // top 0, bottom 1, left 2, right 0: out = (3 - 2 + 1) / 1 + 1 = 3 rows, (4 - 2 + 2) + 1 = 5 columns
+    const y = conv2d(x, ones(2, 2), 1, [[0, 0], [0, 1], [2, 0], [0, 0]]);
+    expect(y.shape).toEqual([1, 3, 5, 1]);
+    expect(Array.from(y.data)).toEqual([0, 6, 14, 18, 22, 0, 14, 30, 34, 38, 0, 9, 19, 21, 23]);
+    // The same padding given for NCHW ([[0,0],[0,0],[top,bottom],[left,right]]) on the same image in NCHW.
+    const yc = conv2d(tensor([1, 1, 3, 4], x.data), ones(2, 2), 1, [[0, 0], [0, 0], [0, 1], [2, 0]], 1, { dataFormat: 'NCHW' });
+    expect(yc.shape).toEqual([1, 1, 3, 5]);
+    expect(Array.from(yc.data)).toEqual(Array.from(y.data));
+  });
+
+  it('explicit padding larger than the window: rows of zeros where the window sees only padding', () => {
+    const y = conv2d(tensor([1, 1, 1, 1], [5]), ones(1, 1), 1, [[0, 0], [2, 0], [0, 0], [0, 0]]);
+    expect(Array.from(y.data)).toEqual([0, 0, 5]);
+  });
+
+  it.each([
+    // in 4, window 2, stride 3, pad 0: (4 - 2) / 3 + 1 = 1.67
+    [undefined, 1], ['floor', 1], ['round', 2], ['ceil', 2],
+  ] as const)('dimRoundingMode %s: (W - w + 2p) / s + 1 = 1.67 rounds to %d columns', (mode, cols) => {
+    const y = conv2d(tensor([1, 1, 4, 1], [1, 2, 3, 4]), ones(1, 2), [1, 3], 0, 1, mode ? { dimRoundingMode: mode } : {});
+    expect(y.shape).toEqual([1, 1, cols, 1]);
+    // the second window (columns 3, 4) hangs past the input: its real cell 4 alone counts
+    expect(Array.from(y.data)).toEqual([3, 4].slice(0, cols));
+  });
+
+  it('NCHW gives the NHWC result in NCHW order, bit for bit', () => {
+    const rng = new Rng(7);
+    const xs = tensor([2, 5, 6, 3], rng.uniform(180));
+    const f = tensor([3, 2, 3, 4], rng.uniform(72));
+    const nhwc = conv2d(xs, f, [2, 1], 'same');
+    const toNCHW = (t: Tensor64) => permute(t, [0, 3, 1, 2]);
+    const nchw = conv2d(toNCHW(xs), f, [2, 1], 'same', 1, { dataFormat: 'NCHW' });
+    expect(nchw.shape).toEqual([2, 4, 3, 6]);
+    expect(bitwiseDiff(nchw, toNCHW(nhwc))).toBeUndefined();
+  });
+
+  it('a rank-3 image is one unbatched image: the result has no batch axis', () => {
+    const y = conv2d(tensor([3, 4, 1], x.data), ones(2, 2), 1, 'valid');
+    expect(y.shape).toEqual([2, 3, 1]);
+    expect(Array.from(y.data)).toEqual(Array.from(conv2d(x, ones(2, 2), 1, 'valid').data));
+  });
+});
 
 describe('conv2d, worked by hand', () => {
   it('three colour channels, 2x2 filter, stride 2, no padding (notes, part 1a-b)', () => {
@@ -164,7 +219,15 @@ describe('conv2d argument errors name the op, the argument and the values', () =
     ['unknown padding', () => conv2d(x, f, 1, 'full' as never), /Error in conv2d: pad must be one of 'valid', 'same', a non-negative integer or an explicit 4x2 array, got "full"/],
     ['filter larger than a valid input', () => conv2d(tensor([1, 2, 2, 1]), tensor([3, 3, 1, 1]), 1, 'valid'), /Error in conv2d: window \[3,3\] with dilations \[1,1\] spans \[3,3\], larger than the input \[2,2\] under 'valid' padding/],
     ['dilated filter larger than a valid input', () => conv2d(tensor([1, 4, 4, 1]), tensor([3, 1, 1, 1]), 1, 'valid', 2), /spans \[5,1\], larger than the input \[4,4\]/],
-    ['rank-3 image', () => conv2d(tensor([4, 4, 3]), f, 1, 'valid'), /Error in conv2d: x must be rank 4, got rank 3 \(shape \[4,4,3\]\)/],
+    ['rank-2 image', () => conv2d(tensor([4, 3]), f, 1, 'valid'), /Error in conv2d: x must be rank 4 or rank 3 \(unbatched\), got rank 2 \(shape \[4,3\]\)/],
+    ['unknown data format', () => conv2d(x, f, 1, 'valid', 1, { dataFormat: 'NWHC' as never }), /Error in conv2d: dataFormat must be one of 'NHWC', 'NCHW', got "NWHC"/],
+    ['negative numeric pad', () => conv2d(x, f, 1, -1), /Error in conv2d: pad must be .*got -1/],
+    ['fractional numeric pad', () => conv2d(x, f, 1, 0.5), /Error in conv2d: pad must be .*got 0.5/],
+    ['explicit pad of 3 pairs', () => conv2d(x, f, 1, [[0, 0], [1, 1], [1, 1]] as never), /Error in conv2d: explicit pad must be 4 pairs of non-negative integers, one per axis of NHWC, got \[\[0,0\],\[1,1\],\[1,1\]\]/],
+    ['explicit pad on the channel axis', () => conv2d(x, f, 1, [[0, 0], [1, 1], [1, 1], [0, 1]]), /Error in conv2d: explicit pad of the channel axis must be \[0,0\]/],
+    ['rounding mode with a string pad', () => conv2d(x, f, 1, 'same', 1, { dimRoundingMode: 'ceil' }), /Error in conv2d: pad must be an integer when using dimRoundingMode ceil but got pad same/],
+    ['unknown rounding mode', () => conv2d(x, f, 1, 1, 1, { dimRoundingMode: 'up' as never }), /Error in conv2d: dimRoundingMode must be one of 'floor', 'round', 'ceil', got "up"/],
+    ['a pad that leaves no output', () => conv2d(tensor([1, 1, 1, 3]), tensor([4, 4, 3, 1]), 1, [[0, 0], [1, 1], [0, 0], [0, 0]]), /Error in conv2d: window \[4,4\] with dilations \[1,1\] and pad .* leaves no output on the input \[1,1\]/],
     ['rank-3 filter', () => conv2d(x, tensor([2, 2, 3]), 1, 'valid'), /Error in conv2d: filter must be rank 4, got rank 3/],
     ['empty dimension', () => conv2d(tensor([0, 4, 4, 3]), f, 1, 'valid'), /Error in conv2d: empty dimensions are not accepted: x \[0,4,4,3\]/],
     ['data/shape mismatch', () => conv2d({ shape: [1, 2, 2, 1], data: new Float64Array(3) }, tensor([1, 1, 1, 1]), 1, 'valid'), /Error in conv2d: x has 3 values but shape \[1,2,2,1\] needs 4/],

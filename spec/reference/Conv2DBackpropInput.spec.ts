@@ -1,6 +1,7 @@
 import { conv2d, conv2dInfo } from '../../reference/Conv2D';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
-import { Tensor64, abs, tensor } from '../../reference/tensor';
+import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
+import { Tensor64, abs, permute, tensor } from '../../reference/tensor';
 import { Rng, bitwiseDiff, convConfigs, convId } from './helpers';
 
 const dot = (a: Tensor64, b: Tensor64) => a.data.reduce((s, v, i) => s + v * b.data[i], 0);
@@ -65,10 +66,46 @@ describe('the adjoint identity <conv(x, w), dy> = <x, dX(dy, w)> on every conv c
 describe('conv2DBackpropInput argument errors', () => {
   it.each([
     ['dy of the wrong shape', () => conv2DBackpropInput([1, 4, 4, 1], tensor([1, 3, 3, 2]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: dy must have the output shape \[1,3,3,1\], got \[1,3,3,2\]/],
-    ['dy of the wrong rank', () => conv2DBackpropInput([1, 4, 4, 1], tensor([3, 3]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: dy must be rank 4, got rank 2/],
+    ['dy of the wrong rank', () => conv2DBackpropInput([1, 4, 4, 1], tensor([3, 3]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: dy must have the rank of xShape \[1,4,4,1\], got \[3,3\]/],
     ['stride 0', () => conv2DBackpropInput([1, 4, 4, 1], tensor([1, 3, 3, 1]), tensor([2, 2, 1, 1]), 0, 'valid'), /Error in conv2DBackpropInput: strides must be positive integers, got \[0,0\]/],
-    ['an xShape of 3 dims', () => conv2DBackpropInput([4, 4, 1], tensor([1, 3, 3, 1]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: xShape must have 4 dimensions, got \[4,4,1\]/],
+    ['an xShape of 2 dims', () => conv2DBackpropInput([4, 4], tensor([3, 3]), tensor([2, 2, 1, 1]), 1, 'valid'), /Error in conv2DBackpropInput: xShape must have 4 dimensions \(or 3, unbatched\), got \[4,4\]/],
   ])('%s', (_name, call, message) => {
     expect(call).toThrow(message);
+  });
+});
+
+describe('both conv gradients in every padding form, rounding mode and layout', () => {
+  const rng = new Rng(23);
+  const forms = [
+    ['numeric pad 2', 2, {}],
+    ['explicit pad larger than the window', [[0, 0], [3, 0], [1, 2], [0, 0]], {}],
+    ["numeric pad 1, 'ceil' (windows hang past the padded input)", 1, { dimRoundingMode: 'ceil' }],
+    ["explicit pad, 'round'", [[0, 0], [1, 0], [0, 1], [0, 0]], { dimRoundingMode: 'round' }],
+    ['NCHW, explicit pad', [[0, 0], [0, 0], [1, 0], [2, 1]], { dataFormat: 'NCHW' }],
+  ] as const;
+  it.each(forms)('%s: the adjoint identities hold, and NCHW / rank 3 are the NHWC results moved', (_name, pad, options) => {
+    const nchw = 'dataFormat' in options;
+    const xh = rng.tensor([2, 5, 7, 2]);
+    const filter = rng.tensor([2, 3, 2, 3]);
+    const x = nchw ? permute(xh, [0, 3, 1, 2]) : xh;
+    const y = conv2d(x, filter, [2, 3], pad as never, 1, options as never);
+    const dy = rng.tensor(y.shape);
+    const dx = conv2DBackpropInput(x.shape, dy, filter, [2, 3], pad as never, 1, options as never);
+    const dw = conv2DBackpropFilter(x, dy, filter.shape, [2, 3], pad as never, 1, options as never);
+    const mag = absDot(conv2d(abs(x), abs(filter), [2, 3], pad as never, 1, options as never), abs(dy));
+    const tol = 4 * x.data.length * filter.data.length * 2 ** -53 * mag;
+    expect(Math.abs(dot(y, dy) - dot(x, dx))).toBeLessThanOrEqual(tol);
+    expect(Math.abs(dot(y, dy) - dot(filter, dw))).toBeLessThanOrEqual(tol);
+    if (nchw) {
+      const p = pad as readonly (readonly [number, number])[];
+      const padNHWC = [p[0], p[2], p[3], p[1]];
+      const dyh = permute(dy, [0, 2, 3, 1]);
+      expect(bitwiseDiff(permute(dx, [0, 2, 3, 1]), conv2DBackpropInput(xh.shape, dyh, filter, [2, 3], padNHWC as never))).toBeUndefined();
+      expect(bitwiseDiff(dw, conv2DBackpropFilter(xh, dyh, filter.shape, [2, 3], padNHWC as never))).toBeUndefined();
+    }
+    const x3 = tensor(x.shape.slice(1), x.data.slice(0, x.data.length / 2));
+    const dy3 = tensor(dy.shape.slice(1), dy.data.slice(0, dy.data.length / 2));
+    expect(bitwiseDiff(conv2DBackpropInput(x3.shape, dy3, filter, [2, 3], pad as never, 1, options as never), tensor(x3.shape, dx.data.slice(0, dx.data.length / 2)))).toBeUndefined();
+    expect(conv2DBackpropFilter(x3, dy3, filter.shape, [2, 3], pad as never, 1, options as never).shape).toEqual(filter.shape);
   });
 });

@@ -1,4 +1,4 @@
-import { convOutputSize, padBefore, window2D } from '../../reference/window';
+import { axisPaddings, convOutputSize, padBefore, window2D } from '../../reference/window';
 
 describe('convOutputSize (notes, part 1a)', () => {
   // (1 + W - w) without stride, floor(1 + (W - w) / s) with stride s.
@@ -57,5 +57,40 @@ describe('window2D', () => {
     expect(() => window2D('someOp', [2, 2], [3, 1], [1, 1], 'valid')).toThrow(
       /Error in someOp: window \[3,1\] with dilations \[1,1\] spans \[3,1\], larger than the input \[2,2\] under 'valid' padding/,
     );
+  });
+});
+
+describe("TF.js's output size under numeric and explicit padding", () => {
+  it.each([
+    // in, window, stride, [before, after], dilation, mode, out = mode((in - span + before + after) / s + 1)
+    [5, 3, 1, [1, 1], 1, undefined, 5],
+    [5, 2, 2, [0, 0], 1, undefined, 2], // 2.5 truncated
+    [5, 2, 2, [0, 0], 1, 'floor', 2],
+    [5, 2, 2, [0, 0], 1, 'round', 3],
+    [5, 2, 2, [0, 0], 1, 'ceil', 3],
+    [4, 2, 3, [0, 0], 1, 'round', 2], // 1.67
+    [1, 1, 1, [2, 0], 1, undefined, 3], // padding larger than the window
+    [7, 3, 1, [1, 2], 2, undefined, 6], // span 5: (7 - 5 + 3) + 1
+    [1, 4, 1, [1, 1], 1, undefined, 0], // the padded input is smaller than the window
+  ] as const)('in %d, window %d, stride %d, pad %j, dilation %d, %s: %d', (W, w, s, pad, d, mode, out) => {
+    expect(convOutputSize(W, w, s, pad, d, mode)).toBe(out);
+  });
+
+  it('a number pads both sides', () => {
+    expect(convOutputSize(5, 3, 2, 1)).toBe(convOutputSize(5, 3, 2, [1, 1]));
+    expect(padBefore(5, 3, 2, 1)).toBe(1);
+    expect(padBefore(5, 3, 2, [2, 0])).toBe(2);
+  });
+
+  it('axisPaddings reads an explicit pad in the data format\'s axis order', () => {
+    expect(axisPaddings('op', [[0, 0], [1, 2], [3, 4], [0, 0]])).toEqual([[1, 2], [3, 4]]);
+    expect(axisPaddings('op', [[0, 0], [0, 0], [1, 2], [3, 4]], 'NCHW')).toEqual([[1, 2], [3, 4]]);
+    expect(() => axisPaddings('op', [[0, 0], [1, 2], [3, 4], [0, 0]], 'NCHW')).toThrow(/Error in op: explicit pad of the channel axis must be \[0,0\]/);
+    expect(axisPaddings('op', 2)).toEqual([[2, 2], [2, 2]]);
+  });
+
+  it('window2D applies the rounding mode and refuses it with a string pad', () => {
+    expect(window2D('op', [5, 5], [2, 2], [2, 2], 0, [1, 1], { dimRoundingMode: 'ceil' }).outH).toBe(3);
+    expect(() => window2D('op', [5, 5], [2, 2], [2, 2], 'valid', [1, 1], { dimRoundingMode: 'ceil' })).toThrow(/pad must be an integer when using dimRoundingMode ceil but got pad valid/);
   });
 });
