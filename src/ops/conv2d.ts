@@ -8,19 +8,29 @@
 import { conv2d } from '../../reference/Conv2D';
 import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
-import { Shape, abs, sizeOf, tensor } from '../../reference/tensor';
-import { Padding, axisPaddings, convOutputSize } from '../../reference/window';
-import type { BackendId } from '../tfjs/backendIds';
+import { nhwcShape } from '../../reference/layout';
+import { Shape, abs, permute, sizeOf, tensor } from '../../reference/tensor';
+import { DataFormat, DimRoundingMode, Padding, WindowOptions, axisPaddings, convOutputSize, formatPadding, padBefore } from '../../reference/window';
+import { ALL_BACKENDS, BackendId } from '../tfjs/backendIds';
 import { dotBound } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
 import { CONV_FINGERPRINTS } from './fingerprints';
 import { MachineDependence, OpCase, OpSpec, fmtShape, uniqueIds } from './types';
+import { numericPadKnown } from './numericPadding';
 import { cpuFlags } from '../util/cpu';
 
 export interface Conv2DParams {
   strides: [number, number];
   pad: Padding;
   dilations: [number, number];
+  /** Layout of x and dy (default NHWC); an explicit pad is read in this order. */
+  dataFormat?: DataFormat;
+  dimRoundingMode?: DimRoundingMode;
+}
+
+/** The reference's options of a case (layout and rounding). */
+export function windowOptions(p: Conv2DParams): WindowOptions {
+  return { dataFormat: p.dataFormat ?? 'NHWC', dimRoundingMode: p.dimRoundingMode };
 }
 
 /**
@@ -31,8 +41,10 @@ export interface Conv2DParams {
 export type ValueKind = 'rand' | 'exact' | 'neg' | 'small' | 'special';
 
 interface Config extends Conv2DParams {
+  /** x as NHWC `[batch, height, width, channels]`; the case stores it in `dataFormat`, without the batch axis when `unbatched`. */
   x: [number, number, number, number];
   f: [number, number, number, number];
+  unbatched?: boolean;
 }
 
 /** Largest |value| of the exact cases: sums of up to 9*9*4 products of these stay far below 2^24. */
@@ -57,6 +69,70 @@ const EDGE_CONFIGS: Config[] = [
   { x: [2, 2, 2, 1], f: [1, 2, 1, 1], strides: [1, 3], pad: 'valid', dilations: [1, 1] }, // tensorflow, one output column
 ];
 
+/**
+ * The corners of the other argument forms: numeric and explicit padding, the
+ * rounding modes, NCHW, unbatched images.
+ */
+const FORM_EDGE_CONFIGS: Config[] = [
+  { x: [1, 3, 3, 2], f: [2, 2, 2, 3], strides: [1, 1], pad: [[0, 0], [3, 1], [0, 4], [0, 0]], dilations: [1, 1] }, // explicit padding larger than the window
+  { x: [1, 5, 5, 1], f: [2, 2, 1, 2], strides: [2, 2], pad: 0, dilations: [1, 1], dimRoundingMode: 'ceil' }, // ceil adds a column
+  { x: [1, 4, 4, 2], f: [2, 2, 2, 1], strides: [3, 3], pad: 0, dilations: [1, 1], dimRoundingMode: 'round' }, // round adds a column
+  { x: [1, 5, 5, 1], f: [2, 2, 1, 1], strides: [2, 2], pad: 1, dilations: [1, 1], dimRoundingMode: 'ceil' }, // the last window holds no real cell
+  { x: [2, 5, 6, 2], f: [3, 3, 2, 2], strides: [2, 2], pad: 1, dilations: [1, 1], dimRoundingMode: 'floor' },
+  { x: [1, 7, 7, 2], f: [1, 1, 2, 2], strides: [3, 3], pad: 1, dilations: [1, 1] }, // stride > window, numeric pad
+  { x: [1, 3, 4, 1], f: [5, 6, 1, 2], strides: [1, 1], pad: [[0, 0], [1, 1], [1, 1], [0, 0]], dilations: [1, 1] }, // filter = padded input
+  { x: [1, 5, 5, 1], f: [1, 3, 1, 1], strides: [1, 1], pad: 1, dilations: [1, 1] }, // numeric pad, non-square filter (#25)
+  { x: [1, 6, 6, 2], f: [2, 2, 2, 2], strides: [1, 2], pad: 1, dilations: [1, 1] }, // numeric pad, non-square strides (#25)
+  { x: [2, 6, 5, 3], f: [3, 3, 3, 4], strides: [2, 1], pad: 'same', dilations: [1, 1], dataFormat: 'NCHW' },
+  { x: [1, 4, 6, 2], f: [2, 3, 2, 2], strides: [1, 1], pad: [[0, 0], [0, 0], [1, 0], [0, 2]], dilations: [1, 1], dataFormat: 'NCHW' },
+  { x: [1, 8, 7, 1], f: [3, 2, 1, 2], strides: [1, 1], pad: 'valid', dilations: [2, 2], dataFormat: 'NCHW' },
+  { x: [1, 5, 5, 3], f: [3, 3, 3, 2], strides: [1, 1], pad: 'same', dilations: [1, 1], unbatched: true },
+  { x: [1, 6, 4, 2], f: [2, 2, 2, 3], strides: [2, 2], pad: 2, dilations: [1, 1], dimRoundingMode: 'ceil', dataFormat: 'NCHW', unbatched: true },
+];
+
+/** Number of random configurations per run in the other argument forms. */
+const FORM_CASES = 80;
+
+/**
+ * A random configuration in the forms beyond NHWC rank 4 with a string pad:
+ * numeric or explicit padding (with a rounding mode or none), NCHW, unbatched.
+ * Numeric pads get square windows and strides 4 times in 5 (#25 leaves the
+ * others unjudged on every backend).
+ */
+function formConfig(rng: Rng): Config {
+  for (;;) {
+    const form = rng.pick(['number', 'explicit', 'string'] as const);
+    const dataFormat: DataFormat = rng.next() < 0.35 ? 'NCHW' : 'NHWC';
+    const unbatched = rng.next() < 0.2;
+    const x: Config['x'] = [unbatched ? 1 : rng.int(1, 2), rng.int(1, 8), rng.int(1, 8), rng.int(1, 3)];
+    const outC = rng.int(1, 4);
+    const dilated = rng.next() < 0.2;
+    const dilations: [number, number] = dilated ? [rng.int(1, 2), rng.int(1, 2)] : [1, 1];
+    let strides: [number, number] = dilated ? [1, 1] : [rng.int(1, 3), rng.int(1, 3)];
+    let pad: Padding;
+    let kH = rng.int(1, 4);
+    let kW = rng.int(1, 4);
+    if (form === 'number') {
+      pad = rng.int(0, 2);
+      if (rng.next() < 0.8) {
+        kW = kH;
+        strides = [strides[0], strides[0]];
+      }
+    } else if (form === 'explicit') {
+      const [t, b, l, r] = [rng.int(0, 3), rng.int(0, 3), rng.int(0, 3), rng.int(0, 3)];
+      pad = dataFormat === 'NHWC' ? [[0, 0], [t, b], [l, r], [0, 0]] : [[0, 0], [0, 0], [t, b], [l, r]];
+    } else {
+      pad = rng.pick(['valid', 'same'] as const);
+    }
+    const dimRoundingMode = form === 'string' ? undefined : rng.pick([undefined, 'floor', 'round', 'ceil'] as const);
+    const cfg: Config = { x, f: [kH, kW, x[3], outC], strides, pad, dilations, dataFormat, unbatched };
+    if (dimRoundingMode) cfg.dimRoundingMode = dimRoundingMode;
+    const [outH, outW] = convOut(x, cfg.f, cfg);
+    const fits = pad !== 'valid' || ((kH - 1) * dilations[0] < x[1] && (kW - 1) * dilations[1] < x[2]);
+    if (fits && outH > 0 && outW > 0) return cfg;
+  }
+}
+
 /** Number of random grid configurations per run. */
 const GRID_CASES = 110;
 
@@ -79,26 +155,50 @@ function gridConfig(rng: Rng): Config {
   return { x: [batch, inH, inW, inC], f: [kH, kW, inC, outC], strides, pad, dilations };
 }
 
-/** Output height and width of conv2d. */
+/** Output height and width of conv2d on an NHWC image shape x. */
 function convOut(x: Shape, f: Shape, p: Conv2DParams): [number, number] {
-  const [padH, padW] = axisPaddings('conv2d', p.pad);
-  return [convOutputSize(x[1], f[0], p.strides[0], padH, p.dilations[0]), convOutputSize(x[2], f[1], p.strides[1], padW, p.dilations[1])];
+  const [padH, padW] = axisPaddings('conv2d', p.pad, p.dataFormat);
+  return [
+    convOutputSize(x[1], f[0], p.strides[0], padH, p.dilations[0], p.dimRoundingMode),
+    convOutputSize(x[2], f[1], p.strides[1], padW, p.dilations[1], p.dimRoundingMode),
+  ];
+}
+
+/** A case's x shape as NHWC rank 4, whatever its layout and rank. */
+export function xNHWC(c: OpCase<Conv2DParams>): number[] {
+  return nhwcShape('conv2d', 'x', c.inputs.x.shape, c.params.dataFormat ?? 'NHWC');
 }
 
 function outHW(c: OpCase<Conv2DParams>): [number, number] {
-  return convOut(c.inputs.x.shape, c.inputs.filter.shape, c.params);
+  return convOut(xNHWC(c), c.inputs.filter.shape, c.params);
 }
 
 /**
  * True when the last window ends before the last input row or column on some
- * axis, (out - 1) * s + span < in: the stride skips trailing cells. Under 'same'
- * padding this is TensorFlow's negative total padding, clamped to 0.
+ * axis, (out - 1) * s + span - padBefore < in: the stride skips trailing cells.
+ * Under 'same' padding this is TensorFlow's negative total padding, clamped to 0.
+ * x is NHWC.
  */
 export function trailingCellsUnused(x: Shape, f: Shape, p: Conv2DParams): boolean {
   const [outH, outW] = convOut(x, f, p);
+  const [padH, padW] = axisPaddings('conv2d', p.pad, p.dataFormat);
   const spanH = (f[0] - 1) * p.dilations[0] + 1;
   const spanW = (f[1] - 1) * p.dilations[1] + 1;
-  return (outH - 1) * p.strides[0] + spanH < x[1] || (outW - 1) * p.strides[1] + spanW < x[2];
+  const top = padBefore(x[1], f[0], p.strides[0], padH, p.dilations[0]);
+  const left = padBefore(x[2], f[1], p.strides[1], padW, p.dilations[1]);
+  return (outH - 1) * p.strides[0] + spanH - top < x[1] || (outW - 1) * p.strides[1] + spanW - left < x[2];
+}
+
+/**
+ * True when the dimRoundingMode gives another output size than TF.js's default
+ * truncation: TF.js's Conv2D gradient (tfjs-core gradients/Conv2D_grad) does
+ * not pass dimRoundingMode on to Conv2DBackpropInput / Conv2DBackpropFilter.
+ */
+export function roundingChangesSize(x: Shape, f: Shape, p: Conv2DParams): boolean {
+  if (p.dimRoundingMode === undefined) return false;
+  const [h, w] = convOut(x, f, p);
+  const [th, tw] = convOut(x, f, { ...p, dimRoundingMode: undefined });
+  return h !== th || w !== tw;
 }
 
 /** A confirmed Conv2D bug, as a predicate on the shapes and parameters (the pipeline specs reuse it). */
@@ -166,8 +266,54 @@ export const NATIVE_INPUT_GRAD_BUG = {
   when: (x: Shape, f: Shape) => x[3] === 1 && f[3] === 1 && f[0] * f[1] > 1,
 };
 
+/** The id of a case: every argument; the layout, rank and rounding only where they are not the defaults (so older ids stay the same). */
+function caseId(cfg: Config, kind: ValueKind): string {
+  const fmt = cfg.dataFormat === 'NCHW' ? ' fmt=NCHW' : '';
+  const rank = cfg.unbatched ? ' unbatched' : '';
+  const round = cfg.dimRoundingMode ? ` r=${cfg.dimRoundingMode}` : '';
+  return `x=${fmtShape(cfg.x)} f=${fmtShape(cfg.f)} s=${fmtShape(cfg.strides)} p=${formatPadding(cfg.pad)} d=${fmtShape(cfg.dilations)}${round}${fmt}${rank} v=${kind}`;
+}
+
+/** An NHWC rank-4 tensor in the configuration's layout and rank. */
+function inLayout(cfg: Config, t: ReturnType<typeof tensor>): ReturnType<typeof tensor> {
+  const moved = cfg.dataFormat === 'NCHW' ? permute(t, [0, 3, 1, 2]) : t;
+  return cfg.unbatched ? tensor(moved.shape.slice(1), moved.data) : moved;
+}
+
+/**
+ * tfjs-node's Conv2D and both backprop kernels pass strides and dilations to
+ * TensorFlow as [1, h, w, 1] whatever the data format (kernels/Conv2D.js): for
+ * NCHW that is a stride or dilation on the channel axis (TensorFlow refuses it:
+ * "does not yet support strides in the batch and depth dimensions") or on the
+ * wrong spatial axis (a wrong result).
+ */
+export const NATIVE_NCHW_STRIDES = {
+  backend: 'tensorflow' as const,
+  kind: 'bug' as const,
+  readme: 45,
+  note: "tfjs-node passes strides and dilations as [1, h, w, 1] for NCHW too: TensorFlow refuses a stride or dilation on the channel axis, or strides the wrong axis",
+  when: (p: Conv2DParams) => p.dataFormat === 'NCHW' && [...p.strides, ...p.dilations].some((v) => v !== 1),
+};
+
+/**
+ * Backends whose kernel computes the output size by its own rule, ignoring
+ * dimRoundingMode, where TF.js's shape (from the rounding mode) differs.
+ */
+export const ROUNDING_IGNORED: readonly { backend: BackendId; note: string }[] = [
+  { backend: 'tensorflow', note: "tfjs-node hands the padding to TensorFlow, whose output size is floor((in + pads - span) / s) + 1: dimRoundingMode 'ceil' or 'round' that adds a row or column is ignored (a smaller result)" },
+  { backend: 'wasm', note: "wasm's XNNPACK convolution computes floor((in + pads - span) / s) + 1 rows and columns: the extra row or column that TF.js allocates for dimRoundingMode 'ceil' or 'round' is never written (stale memory)" },
+];
+export const ROUNDING_IGNORED_README = 46;
+
+/** TF.js core's Conv2D gradient (gradients/Conv2D_grad) drops dimRoundingMode: both backprops get the truncated geometry. */
+export const ROUNDING_GRADIENT = {
+  kind: 'bug' as const,
+  readme: 47,
+  note: 'TF.js core\'s Conv2D gradient does not pass dimRoundingMode to Conv2DBackpropInput / Conv2DBackpropFilter: where the rounding changes the output size, both gradients use the truncated geometry on every backend',
+};
+
 function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<Conv2DParams> {
-  const id = `x=${fmtShape(cfg.x)} f=${fmtShape(cfg.f)} s=${fmtShape(cfg.strides)} p=${cfg.pad} d=${fmtShape(cfg.dilations)} v=${kind}`;
+  const id = caseId(cfg, kind);
   const rng = new Rng(hashSeed(seed, id));
   const nx = sizeOf(cfg.x);
   const nf = sizeOf(cfg.f);
@@ -188,10 +334,13 @@ function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<Conv2DParams
       for (const v of specials) xs[rng.int(0, nx - 1)] = v;
     }
   }
+  const params: Conv2DParams = { strides: cfg.strides, pad: cfg.pad, dilations: cfg.dilations };
+  if (cfg.dataFormat === 'NCHW') params.dataFormat = 'NCHW';
+  if (cfg.dimRoundingMode) params.dimRoundingMode = cfg.dimRoundingMode;
   return {
     id,
-    params: { strides: cfg.strides, pad: cfg.pad, dilations: cfg.dilations },
-    inputs: { x: tensor(cfg.x, xs), filter: tensor(cfg.f, fs) },
+    params,
+    inputs: { x: inLayout(cfg, tensor(cfg.x, xs)), filter: tensor(cfg.f, fs) },
     exact: kind === 'exact',
     gradients: kind !== 'special',
   };
@@ -215,19 +364,28 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       if (i % 10 === 2) out.push(caseOf(cfg, 'small', seed));
       if (i % 20 === 0) out.push(caseOf(cfg, 'special', seed));
     });
+    // NOTE: drawn after the grid, from their own stream, so that the grid's cases (and their ids in stored baselines) stay the same.
+    const formRng = new Rng(hashSeed(seed, 'conv2d/forms'));
+    for (const cfg of FORM_EDGE_CONFIGS) out.push(caseOf(cfg, 'rand', seed), caseOf(cfg, 'exact', seed));
+    Array.from({ length: FORM_CASES }, () => formConfig(formRng)).forEach((cfg, i) => {
+      out.push(caseOf(cfg, 'rand', seed));
+      if (i % 3 === 0) out.push(caseOf(cfg, 'exact', seed));
+      if (i % 10 === 4) out.push(caseOf(cfg, 'special', seed));
+    });
     return uniqueIds(out);
   },
 
   reference(c) {
     const { x, filter } = c.inputs;
     const { strides, pad, dilations } = c.params;
-    const value = conv2d(x, filter, strides, pad, dilations);
-    const mag = conv2d(abs(x), abs(filter), strides, pad, dilations).data;
+    const o = windowOptions(c.params);
+    const value = conv2d(x, filter, strides, pad, dilations, o);
+    const mag = conv2d(abs(x), abs(filter), strides, pad, dilations, o).data;
     const [kH, kW, inC] = filter.shape;
     return { value, bound: dotBound(mag, kH * kW * inC, c.exact) };
   },
 
-  value: (c) => conv2d(c.inputs.x, c.inputs.filter, c.params.strides, c.params.pad, c.params.dilations),
+  value: (c) => conv2d(c.inputs.x, c.inputs.filter, c.params.strides, c.params.pad, c.params.dilations, windowOptions(c.params)),
 
   grads: [
     {
@@ -237,8 +395,9 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       reference(c, dy) {
         const { x, filter } = c.inputs;
         const { strides, pad, dilations } = c.params;
-        const value = conv2DBackpropInput(x.shape, dy, filter, strides, pad, dilations);
-        const mag = conv2DBackpropInput(x.shape, abs(dy), abs(filter), strides, pad, dilations).data;
+        const o = windowOptions(c.params);
+        const value = conv2DBackpropInput(x.shape, dy, filter, strides, pad, dilations, o);
+        const mag = conv2DBackpropInput(x.shape, abs(dy), abs(filter), strides, pad, dilations, o).data;
         const [kH, kW, , outC] = filter.shape;
         return { value, bound: dotBound(mag, kH * kW * outC, c.exact) };
       },
@@ -250,12 +409,13 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       reference(c, dy) {
         const { x, filter } = c.inputs;
         const { strides, pad, dilations } = c.params;
-        const value = conv2DBackpropFilter(x, dy, filter.shape, strides, pad, dilations);
-        const mag = conv2DBackpropFilter(abs(x), abs(dy), filter.shape, strides, pad, dilations).data;
+        const o = windowOptions(c.params);
+        const value = conv2DBackpropFilter(x, dy, filter.shape, strides, pad, dilations, o);
+        const mag = conv2DBackpropFilter(abs(x), abs(dy), filter.shape, strides, pad, dilations, o).data;
         const [outH, outW] = outHW(c);
-        return { value, bound: dotBound(mag, x.shape[0] * outH * outW, c.exact) };
+        return { value, bound: dotBound(mag, xNHWC(c)[0] * outH * outW, c.exact) };
       },
-      value: (c, dy) => conv2DBackpropFilter(c.inputs.x, dy, c.inputs.filter.shape, c.params.strides, c.params.pad, c.params.dilations),
+      value: (c, dy) => conv2DBackpropFilter(c.inputs.x, dy, c.inputs.filter.shape, c.params.strides, c.params.pad, c.params.dilations, windowOptions(c.params)),
       kernel: (tf, [x, filter], dy, { strides, pad }) =>
         tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: filter.shape } as never) as never,
     },
@@ -263,8 +423,8 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
 
   fingerprints: CONV_FINGERPRINTS,
 
-  tfjs(tf, [x, filter], { strides, pad, dilations }) {
-    return tf.conv2d(x as never, filter as never, strides, pad, 'NHWC', dilations);
+  tfjs(tf, [x, filter], { strides, pad, dilations, dataFormat, dimRoundingMode }) {
+    return tf.conv2d(x as never, filter as never, strides, pad, dataFormat ?? 'NHWC', dilations, dimRoundingMode);
   },
 
   errorInputs: [
@@ -332,13 +492,26 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       readme: bug.readme,
       machine: bug.machine,
       note: bug.note,
-      when: (c: OpCase<Conv2DParams>) => bug.when(c.inputs.x.shape, c.inputs.filter.shape, c.params),
+      when: (c: OpCase<Conv2DParams>) => bug.when(xNHWC(c), c.inputs.filter.shape, c.params),
     })),
     {
       ...NATIVE_FILTER_GRAD_CRASH,
-      when: (c: OpCase<Conv2DParams>) => NATIVE_FILTER_GRAD_CRASH.when(c.inputs.x.shape, c.inputs.filter.shape, c.params),
+      when: (c: OpCase<Conv2DParams>) => NATIVE_FILTER_GRAD_CRASH.when(xNHWC(c), c.inputs.filter.shape, c.params),
     },
-    { ...NATIVE_INPUT_GRAD_BUG, when: (c: OpCase<Conv2DParams>) => NATIVE_INPUT_GRAD_BUG.when(c.inputs.x.shape, c.inputs.filter.shape) },
+    { ...NATIVE_INPUT_GRAD_BUG, when: (c: OpCase<Conv2DParams>) => NATIVE_INPUT_GRAD_BUG.when(xNHWC(c), c.inputs.filter.shape) },
+    ...['forward', 'grad:x', 'grad:filter'].map((check) => ({ ...NATIVE_NCHW_STRIDES, check, when: (c: OpCase<Conv2DParams>) => NATIVE_NCHW_STRIDES.when(c.params) })),
+    ...ROUNDING_IGNORED.map((r) => ({
+      check: 'forward', backend: r.backend, kind: 'bug' as const, readme: ROUNDING_IGNORED_README, note: r.note,
+      when: (c: OpCase<Conv2DParams>) => roundingChangesSize(xNHWC(c), c.inputs.filter.shape, c.params),
+    })),
+    ...['grad:x', 'grad:filter'].flatMap((check) =>
+      ALL_BACKENDS.map((backend) => ({ ...ROUNDING_GRADIENT, check, backend, when: (c: OpCase<Conv2DParams>) => roundingChangesSize(xNHWC(c), c.inputs.filter.shape, c.params) })),
+    ),
+    ...numericPadKnown<Conv2DParams>(['forward', 'grad:x', 'grad:filter'], (c) => {
+      const [, inH, inW] = xNHWC(c);
+      const [kH, kW] = c.inputs.filter.shape;
+      return { inHW: [inH, inW], kHW: [kH, kW], strides: c.params.strides, dilations: c.params.dilations, pad: c.params.pad, dimRoundingMode: c.params.dimRoundingMode };
+    }),
   ],
 
   arbitrary: (fc) =>
@@ -376,7 +549,7 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
   },
 
   flops(c) {
-    const [batch] = c.inputs.x.shape;
+    const [batch] = xNHWC(c);
     const [kH, kW, inC, outC] = c.inputs.filter.shape;
     const [outH, outW] = outHW(c);
     return 2 * batch * outH * outW * outC * kH * kW * inC;

@@ -36,6 +36,14 @@ export const NUMERIC_PAD_README = 25;
 export const NUMERIC_PAD_NOTE =
   "TF.js core computes the output width under a numeric pad with the filter height and the height stride (conv_util computeOutputShape2D): a non-square window or stride gets the wrong width on every backend";
 
+/**
+ * On wasm the wrong width is worse than a wrong shape: the kernel walks the
+ * image with it and traps ("memory access out of bounds"), and the wasm heap
+ * stays corrupted (later, unrelated calls trap too: case x=[1,5,3,3]
+ * f=[4,3,3,2] pad 1 broke the next 30 cases of a run). Such cases are not run on wasm.
+ */
+export const NUMERIC_PAD_WASM_NOTE = `${NUMERIC_PAD_NOTE}; on wasm the kernel then walks past its buffers and corrupts the wasm heap (later calls trap); not run`;
+
 /** Discrepancy #25 on every backend, for the given checks of an op whose cases carry a window geometry. */
 export function numericPadKnown<P>(checks: readonly string[], geometry: (c: OpCase<P>) => WindowGeometry): KnownDiscrepancy<P>[] {
   return checks.flatMap((check) =>
@@ -44,7 +52,8 @@ export function numericPadKnown<P>(checks: readonly string[], geometry: (c: OpCa
       backend,
       kind: 'bug' as const,
       readme: NUMERIC_PAD_README,
-      note: NUMERIC_PAD_NOTE,
+      note: backend === 'wasm' ? NUMERIC_PAD_WASM_NOTE : NUMERIC_PAD_NOTE,
+      ...(backend === 'wasm' ? { skip: true } : {}),
       when: (c: OpCase<P>) => numericPadWidthWrong(geometry(c)),
     })),
   );

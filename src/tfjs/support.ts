@@ -4,8 +4,13 @@
  */
 import type { BackendId } from './backendIds';
 
-/** Messages by which TF.js says it does not implement something (a kernel, a gradient). */
-export const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported|gradient function not found/i;
+/**
+ * Messages by which TF.js says it does not implement something (a kernel, a
+ * gradient, an argument form): e.g. "wasm backend Conv2D does not support
+ * dataFormat:'channelsFirst'", "TF Backend supports only 'valid' and 'same'
+ * padding while padding was NUMBER".
+ */
+export const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|does not support|supports only|unsupported|gradient function not found/i;
 
 /** kernel -> backend -> registered */
 export type SupportMatrix = Record<string, Record<string, boolean>>;
