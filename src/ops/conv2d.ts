@@ -471,10 +471,28 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       message: /Error in conv2d: window \[3,3\] with dilations \[1,1\] spans \[3,3\], larger than the input \[2,2\]/,
     },
     {
-      name: 'rank-3 image [4,4,1]',
-      reference: () => conv2d(tensor([4, 4, 1]), tensor([2, 2, 1, 1]), 1, 'valid'),
-      tfjs: (tf) => tf.conv2d(tf.ones([4, 4, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 1, 'valid'),
-      message: /Error in conv2d: x must be rank 4, got rank 3/,
+      name: 'rank-2 image [4,4]',
+      reference: () => conv2d(tensor([4, 4]), tensor([2, 2, 1, 1]), 1, 'valid'),
+      tfjs: (tf) => tf.conv2d(tf.ones([4, 4]) as never, tf.ones([2, 2, 1, 1]) as never, 1, 'valid'),
+      message: /Error in conv2d: x must be rank 4 or rank 3 \(unbatched\), got rank 2/,
+    },
+    {
+      name: "dimRoundingMode 'ceil' with pad 'same'",
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 1, 'same', 1, { dimRoundingMode: 'ceil' }),
+      tfjs: (tf) => tf.conv2d(tf.ones([1, 4, 4, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 1, 'same', 'NHWC', 1, 'ceil'),
+      message: /Error in conv2d: pad must be an integer when using dimRoundingMode ceil but got pad same/,
+    },
+    {
+      name: 'explicit pad on the channel axis',
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 1, [[0, 0], [1, 1], [1, 1], [1, 1]]),
+      tfjs: (tf) => tf.conv2d(tf.ones([1, 4, 4, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 1, [[0, 0], [1, 1], [1, 1], [1, 1]]),
+      message: /Error in conv2d: explicit pad of the channel axis must be \[0,0\]/,
+    },
+    {
+      name: "dataFormat 'NWHC'",
+      reference: () => conv2d(tensor([1, 4, 4, 1]), tensor([2, 2, 1, 1]), 1, 'valid', 1, { dataFormat: 'NWHC' as never }),
+      tfjs: (tf) => tf.conv2d(tf.ones([1, 4, 4, 1]) as never, tf.ones([2, 2, 1, 1]) as never, 1, 'valid', 'NWHC' as never),
+      message: /Error in conv2d: dataFormat must be one of 'NHWC', 'NCHW', got "NWHC"/,
     },
     {
       name: 'rank-3 filter [2,2,1]',
