@@ -31,15 +31,12 @@ export function conv2DBackpropInput(
   dilations: number | readonly [number, number] = 1,
   options: WindowOptions = {},
 ): Tensor64 {
-  const op = 'conv2DBackpropInput';
-  if (xShape.length !== 4 && xShape.length !== 3) throw new ArgumentError(op, `xShape must have 4 dimensions (or 3, unbatched), got [${xShape.join(',')}].`);
-  if (dy.shape.length !== xShape.length) throw new ArgumentError(op, `dy must have the rank of xShape [${xShape.join(',')}], got [${dy.shape.join(',')}].`);
-  const image = asImage(op, 'dy', dy, options.dataFormat);
-  return image.back(backpropInputNHWC(nhwcShape(op, 'xShape', xShape, options.dataFormat ?? 'NHWC'), image.nhwc, filter, strides, pad, dilations, options));
+  return backpropInput('conv2DBackpropInput', xShape, dy, filter, strides, pad, dilations, options);
 }
 
-/** conv2DBackpropInput's loops, on NHWC rank-4 shapes. */
-function backpropInputNHWC(
+/** conv2DBackpropInput, its errors named after `op` (the op the caller called). */
+function backpropInput(
+  op: string,
   xShape: Shape,
   dy: Tensor64,
   filter: Tensor64,
@@ -48,7 +45,23 @@ function backpropInputNHWC(
   dilations: number | readonly [number, number],
   options: WindowOptions,
 ): Tensor64 {
-  const op = 'conv2DBackpropInput';
+  if (xShape.length !== 4 && xShape.length !== 3) throw new ArgumentError(op, `xShape must have 4 dimensions (or 3, unbatched), got [${xShape.join(',')}].`);
+  if (dy.shape.length !== xShape.length) throw new ArgumentError(op, `dy must have the rank of xShape [${xShape.join(',')}], got [${dy.shape.join(',')}].`);
+  const image = asImage(op, 'dy', dy, options.dataFormat);
+  return image.back(backpropInputNHWC(op, nhwcShape(op, 'xShape', xShape, options.dataFormat ?? 'NHWC'), image.nhwc, filter, strides, pad, dilations, options));
+}
+
+/** conv2DBackpropInput's loops, on NHWC rank-4 shapes. */
+function backpropInputNHWC(
+  op: string,
+  xShape: Shape,
+  dy: Tensor64,
+  filter: Tensor64,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dilations: number | readonly [number, number],
+  options: WindowOptions,
+): Tensor64 {
   const g = conv2dInfo(op, tensor(xShape), filter, strides, pad, dilations, options);
   const { batch, inH, inW, inC, kH, kW, sH, sW, dH, dW, outH, outW, outC, padTop, padLeft } = g;
   expectDyShape(op, dy, [batch, outH, outW, outC]);
@@ -78,4 +91,22 @@ function backpropInputNHWC(
     }
   }
   return { shape: [...xShape], data: dx };
+}
+
+/**
+ * `tf.conv2dTranspose(x, filter, outputShape, strides, pad, dimRoundingMode)`:
+ * the input gradient exposed as an op (the same kernel, Conv2DBackpropInput).
+ * x plays dy: `[batch, h, w, filterOutChannels]` (or rank 3), the result has
+ * `outputShape`, the shape of the image a conv2d with this filter maps onto x.
+ * NHWC, no dilations, as TF.js takes it.
+ */
+export function conv2dTranspose(
+  x: Tensor64,
+  filter: Tensor64,
+  outputShape: Shape,
+  strides: number | readonly [number, number],
+  pad: Padding,
+  dimRoundingMode?: WindowOptions['dimRoundingMode'],
+): Tensor64 {
+  return backpropInput('conv2dTranspose', outputShape, x, filter, strides, pad, 1, { dimRoundingMode });
 }
