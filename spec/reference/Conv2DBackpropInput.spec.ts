@@ -1,5 +1,5 @@
 import { conv2d, conv2dInfo } from '../../reference/Conv2D';
-import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
+import { conv2DBackpropInput, conv2dTranspose } from '../../reference/Conv2DBackpropInput';
 import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { Tensor64, abs, permute, tensor } from '../../reference/tensor';
 import { Rng, bitwiseDiff, convConfigs, convId } from './helpers';
@@ -107,5 +107,22 @@ describe('both conv gradients in every padding form, rounding mode and layout', 
     const dy3 = tensor(dy.shape.slice(1), dy.data.slice(0, dy.data.length / 2));
     expect(bitwiseDiff(conv2DBackpropInput(x3.shape, dy3, filter, [2, 3], pad as never, 1, options as never), tensor(x3.shape, dx.data.slice(0, dx.data.length / 2)))).toBeUndefined();
     expect(conv2DBackpropFilter(x3, dy3, filter.shape, [2, 3], pad as never, 1, options as never).shape).toEqual(filter.shape);
+  });
+});
+
+describe('conv2dTranspose: the input gradient as an op', () => {
+  it('scatters each x cell through the filter, by hand', () => {
+    // a 1x2 x, a 2x2 filter of [1,2;3,4], stride 2, 'valid': each cell paints its own 2x2 block of a 2x4 image
+    const y = conv2dTranspose(tensor([1, 1, 2, 1], [1, 10]), tensor([2, 2, 1, 1], [1, 2, 3, 4]), [1, 2, 4, 1], 2, 'valid');
+    expect(Array.from(y.data)).toEqual([1, 2, 10, 20, 3, 4, 30, 40]);
+  });
+
+  it('is conv2DBackpropInput with outputShape as xShape, and names itself in its errors', () => {
+    const rng = new Rng(5);
+    const f = rng.tensor([3, 2, 2, 3]);
+    const x = rng.tensor([1, 4, 5, 3]); // (6 - 3 + 2) / 2 + 1 = 3.5 and (7 - 2 + 2) / 2 + 1 = 4.5, rounded up
+    const want = conv2DBackpropInput([1, 6, 7, 2], x, f, 2, 1, 1, { dimRoundingMode: 'ceil' });
+    expect(bitwiseDiff(conv2dTranspose(x, f, [1, 6, 7, 2], 2, 1, 'ceil'), want)).toBeUndefined();
+    expect(() => conv2dTranspose(x, f, [1, 9, 9, 2], 2, 1)).toThrow(/^Error in conv2dTranspose: dy must have the output shape \[1,5,5,3\], got \[1,4,5,3\]/);
   });
 });
