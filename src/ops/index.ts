@@ -13,10 +13,26 @@ import { multiHeadAttentionSpec } from './multiHeadAttention';
 import { multiHeadAttentionLayerSpec } from './multiHeadAttentionLayer';
 import { positionalEncodingSpec } from './positionalEncoding';
 import { softmaxSpec } from './softmax';
+import { logSoftmaxSpec } from './logSoftmax';
 import { AnyOpSpec } from './types';
 import { float16StorageKnown } from './float16Storage';
 
-const SPECS: readonly AnyOpSpec[] = [conv2dSpec, conv2dTransposeSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec];
+const SPECS: readonly AnyOpSpec[] = [
+  conv2dSpec,
+  conv2dTransposeSpec,
+  maxPoolSpec,
+  avgPoolSpec,
+  convReluMaxPoolSpec,
+  matMulSpec,
+  softmaxSpec,
+  logSoftmaxSpec,
+  dotProductAttentionSpec,
+  selfAttentionSpec,
+  multiHeadAttentionSpec,
+  multiHeadAttentionLayerSpec,
+  positionalEncodingSpec,
+  feedForwardSpec,
+];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */
 export const OPS: readonly AnyOpSpec[] = SPECS.map((spec) => ({ ...spec, known: [...spec.known, ...float16StorageKnown(spec)] }));

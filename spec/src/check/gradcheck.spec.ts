@@ -16,7 +16,7 @@ import { AnyOpSpec, OpCase } from '../../../src/ops/types';
 const STEP: Record<string, number> = {
   conv2d: 1e-3, maxPool: 1e-7, avgPool: 1e-3, convReluMaxPool: 1e-9, matMul: 1e-3,
   // smooth (extrapolated, see src/check/gradcheck.ts); feedForward's relu kinks sit far from a step this small
-  softmax: 1e-4, dotProductAttention: 1e-4, selfAttention: 1e-4, multiHeadAttention: 1e-4, multiHeadAttentionLayer: 1e-4, feedForward: 1e-6,
+  softmax: 1e-4, logSoftmax: 1e-4, dotProductAttention: 1e-4, selfAttention: 1e-4, multiHeadAttention: 1e-4, multiHeadAttentionLayer: 1e-4, feedForward: 1e-6,
 };
 const EXACT_STEP = 2 ** -10;
 
