@@ -5,7 +5,7 @@
 import type { BackendId } from './backendIds';
 
 /** Messages by which TF.js says it does not implement something (a kernel, a gradient). */
-export const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported|gradient function not found/i;
+export const UNSUPPORTED = /not registered|not (yet )?(implemented|supported)|unsupported|supports only|gradient function not found/i;
 
 /** kernel -> backend -> registered */
 export type SupportMatrix = Record<string, Record<string, boolean>>;
