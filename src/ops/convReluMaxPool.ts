@@ -139,7 +139,7 @@ function gradBound(c: OpCase<ConvReluMaxPoolParams>, dy: Tensor64, input: 'x' | 
   const k = input === 'x' ? filter.shape[0] * filter.shape[1] * filter.shape[3] : fwd.conv.shape[0] * fwd.conv.shape[1] * fwd.conv.shape[2];
   // NOTE: dL * w and the window sums are stored (two roundings of storage), and the backprop's result once more.
   const gk = storedGamma(k);
-  const gj = storedGamma(overlap({ filterSize: p.poolSize, strides: p.poolStrides, pad: p.poolPad }) + 1, 2);
+  const gj = storedGamma(overlap({ filterSize: p.poolSize, strides: p.poolStrides }) + 1, 2);
   const g = gk + gj + gk * gj + gamma(k, U64);
   const backprop = (t: Tensor64) => (input === 'x' ? conv2DBackpropInput(x.shape, t, abs(filter), p.strides, p.pad) : conv2DBackpropFilter(abs(x), t, filter.shape, p.strides, p.pad));
   const mag = backprop(routed).data;
