@@ -92,7 +92,7 @@ export const POOL_SIZE_KNOWN: KnownDiscrepancy<PoolParams>[] = [
     backend: 'wasm',
     kind: 'bug',
     readme: 28,
-    note: "wasm MaxPool/AvgPool (XNNPACK) give a window that holds no real cell (explicit padding larger than the window, a 'ceil' window past the input) the value of some real cell, pool a padded 1x1 window as if unpadded, and lay the output out in XNNPACK's own floor size where a 'ceil' or 'round' mode makes TF.js's larger",
+    note: "wasm MaxPool/AvgPool (XNNPACK) give a window that holds no real cell (explicit padding larger than the window, a 'ceil' window past the input) another value than TF.js's -Inf (max) or 0/0 = NaN (avg): a real cell's value in MaxPool, -Inf or 0 in AvgPool; they pool a padded 1x1 window as if unpadded, and lay the output out in XNNPACK's own floor size where a 'ceil' or 'round' mode makes TF.js's larger",
     when: (c) => windowWithoutCells(c) || xnnpackSizeSmaller(c) || (c.params.filterSize[0] * c.params.filterSize[1] === 1 && poolGeometry(c).padTop + poolGeometry(c).padLeft > 0),
   },
   {
