@@ -7,7 +7,8 @@ import { PoolInfo } from '../../reference/pool';
 import { DimRoundingMode, axisPaddings, convOutputSize } from '../../reference/window';
 import { ALL_BACKENDS } from '../tfjs/backendIds';
 import { numericPadWidthWrong } from './numericPadding';
-import { PoolParams, poolGeometry, windowGeometry, windowWithoutCells } from './poolCases';
+import { avgPool } from '../../reference/AvgPool';
+import { PoolParams, poolGeometry, windowGeometry, windowMaxima, windowWithoutCells } from './poolCases';
 import { KnownDiscrepancy, OpCase } from './types';
 
 /** The output size [outH, outW] of a case under another rounding mode (undefined: truncation). */
@@ -55,10 +56,18 @@ function wasmWritesPastOutput(c: OpCase<PoolParams>): boolean {
   return convOutputSize(g.inW, spanH, g.sH, c.params.pad as number) < g.outW;
 }
 
-/** True for a 1x1 window whose output shape equals the input's, where the reference is not the identity. */
+/** True for a 1x1 window whose output shape equals the input's (cpu then returns x unchanged), where the reference is not x. */
 function identityShortcut(c: OpCase<PoolParams>): boolean {
   const g = poolGeometry(c);
-  return g.kH === 1 && g.kW === 1 && g.outH === g.inH && g.outW === g.inW && (g.padTop > 0 || g.padLeft > 0 || g.sH > 1 || g.sW > 1);
+  if (g.kH !== 1 || g.kW !== 1 || g.outH !== g.inH || g.outW !== g.inW) return false;
+  const x = c.inputs.x.data;
+  return windowMaxima(c).some((v, i) => !Object.is(v, x[i])) || avgPoolWindowsOf(c).some((v, i) => !Object.is(v, x[i]) && !(Number.isNaN(v) && Number.isNaN(x[i])));
+}
+
+/** The window means of a case (reference avgPool). */
+function avgPoolWindowsOf(c: OpCase<PoolParams>): Float64Array {
+  const { filterSize, strides, pad, dimRoundingMode } = c.params;
+  return avgPool(c.inputs.x, filterSize, strides, pad, dimRoundingMode).data;
 }
 
 export const POOL_SIZE_KNOWN: KnownDiscrepancy<PoolParams>[] = [
@@ -100,7 +109,7 @@ export const POOL_SIZE_KNOWN: KnownDiscrepancy<PoolParams>[] = [
     backend: 'cpu',
     kind: 'bug',
     readme: 28,
-    note: 'cpu MaxPool/AvgPool return the input unchanged for a 1x1 window whose output shape equals the input shape, whatever the padding and strides: windows that hold only padding get a real cell',
+    note: "cpu MaxPool/AvgPool return the input unchanged for a 1x1 window whose output shape equals the input shape, whatever the padding and strides: windows that hold only padding get a real cell, and a NaN stays NaN where TF.js's pooling rule (and cpu MaxPool otherwise) gives -Inf",
     when: identityShortcut,
   },
 ];

@@ -1,4 +1,5 @@
 import { maxPoolSpec } from '../../../src/ops/maxPool';
+import { maxPool } from '../../../reference/MaxPool';
 import { poolKind } from '../../../src/ops/poolCases';
 import { ALL, RETURNS, THROWS, describeErrorInputs } from '../../helpers/errorInputs';
 
@@ -6,7 +7,7 @@ describe('maxPool cases', () => {
   const cases = maxPoolSpec.cases(1);
 
   it('cover the grid and every value kind', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(cases.length).toBeGreaterThanOrEqual(300);
     const kinds = new Set(cases.map(poolKind));
     expect([...kinds].sort()).toEqual(['exact', 'inf', 'nan', 'neg', 'neginf', 'rand', 'small', 'ties']);
     const k = (c: (typeof cases)[number]) => c.params.filterSize;
@@ -15,8 +16,20 @@ describe('maxPool cases', () => {
     expect(cases.some((c) => s(c)[0] > k(c)[0])).toBe(true); // stride larger than the window
     expect(cases.some((c) => k(c)[0] === c.inputs.x.shape[1] && k(c)[1] === c.inputs.x.shape[2] && k(c)[0] > 1)).toBe(true); // window = input
     expect(cases.some((c) => k(c)[0] === 1 && k(c)[1] === 1)).toBe(true);
-    expect(new Set(cases.map((c) => c.params.pad))).toEqual(new Set(['valid', 'same']));
-    expect(new Set(cases.map((c) => c.inputs.x.shape[3]))).toEqual(new Set([1, 2, 3, 4]));
+    expect(new Set(cases.map((c) => c.inputs.x.shape.at(-1)))).toEqual(new Set([1, 2, 3, 4]));
+  });
+
+  it('cover every padding form, every rounding mode and rank-3 inputs', () => {
+    const pads = cases.map((c) => c.params.pad);
+    expect(pads.filter((p) => p === 'valid').length).toBeGreaterThan(50);
+    expect(pads.filter((p) => p === 'same').length).toBeGreaterThan(50);
+    expect(pads.filter((p) => typeof p === 'number').length).toBeGreaterThan(20);
+    expect(pads.filter((p) => Array.isArray(p)).length).toBeGreaterThan(20);
+    expect(new Set(cases.map((c) => c.params.dimRoundingMode))).toEqual(new Set([undefined, 'floor', 'round', 'ceil']));
+    expect(cases.filter((c) => c.inputs.x.shape.length === 3).length).toBeGreaterThan(5);
+    // explicit padding larger than the window, and 'ceil' windows past the padded input: windows with no real cell (-Inf)
+    expect(cases.some((c) => Array.isArray(c.params.pad) && c.params.pad[1][0] > c.params.filterSize[0])).toBe(true);
+    expect(cases.some((c) => c.params.dimRoundingMode === 'ceil' && maxPool(c.inputs.x, c.params.filterSize, c.params.strides, c.params.pad, 'ceil').data.includes(-Infinity))).toBe(true);
   });
 
   it('draw tie-free values except in the ties kind, and a constant image there', () => {
@@ -27,8 +40,12 @@ describe('maxPool cases', () => {
     }
   });
 
-  it('have gradients except where they are undefined (NaN, Inf)', () => {
-    for (const c of cases) expect(c.gradients).toBe(!['nan', 'inf', 'neginf'].includes(poolKind(c)));
+  it('have gradients, NaN cases included, except with infinities or a window no cell wins (its output is -Inf)', () => {
+    for (const c of cases) {
+      const y = maxPool(c.inputs.x, c.params.filterSize, c.params.strides, c.params.pad, c.params.dimRoundingMode);
+      expect(c.gradients).toBe(!['inf', 'neginf'].includes(poolKind(c)) && !y.data.includes(-Infinity));
+    }
+    expect(cases.filter((c) => c.gradients && poolKind(c) === 'nan').length).toBeGreaterThan(10);
   });
 });
 
@@ -41,6 +58,10 @@ describeErrorInputs(maxPoolSpec, {
   "window [3,3] larger than a 'valid' input [2,2]": ALL(RETURNS([1, 0, 0, 1])),
   "unknown padding 'full'": ALL(THROWS(/Unknown padding parameter: full/)),
   'rank-2 x [4,4]': ALL(THROWS(/input must be rank 4 but got rank 2/)),
+  "dimRoundingMode 'ceil' with pad 'same'": ALL(THROWS(/pad must be an integer when using dimRoundingMode ceil but got pad same/)),
+  // NOTE: TF.js takes a fractional pad without a rounding mode, and reads only the height and width pairs of an explicit pad.
+  'fractional pad 1.5': { cpu: RETURNS([1, 6, 6, 1]), wasm: RETURNS([1, 6, 6, 1]), tensorflow: THROWS(/supports only 'valid' and 'same' padding while padding was NUMBER/) },
+  'explicit pad on the channel axis': { cpu: RETURNS([1, 5, 5, 1]), wasm: RETURNS([1, 5, 5, 1]), tensorflow: THROWS(/supports only 'valid' and 'same' padding while padding was EXPLICIT/) },
   'gradient: dy [1,2,2,1] for an output [1,3,3,1]': {
     cpu: THROWS(/Requested out of range element/),
     wasm: THROWS(/shape of dy passed in grad\(f\)\(x, dy\) must match/),
