@@ -8,14 +8,16 @@ import { convReluMaxPoolSpec } from './convReluMaxPool';
 import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
 import { maxPoolSpec } from './maxPool';
+import { maxPoolWithArgmaxSpec } from './maxPoolWithArgmax';
 import { multiHeadAttentionSpec } from './multiHeadAttention';
 import { multiHeadAttentionLayerSpec } from './multiHeadAttentionLayer';
+import { poolSpec } from './pool';
 import { positionalEncodingSpec } from './positionalEncoding';
 import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 import { float16StorageKnown } from './float16Storage';
 
-const SPECS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec];
+const SPECS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, poolSpec, maxPoolWithArgmaxSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */
 export const OPS: readonly AnyOpSpec[] = SPECS.map((spec) => ({ ...spec, known: [...spec.known, ...float16StorageKnown(spec)] }));

@@ -136,7 +136,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       kind: 'bug',
       when: (c) => windowMaxima(c).some((v) => v <= 0),
       readme: 4,
-      note: 'wasm MaxPoolGrad drops the gradient of windows whose maximum is not positive (as if its running maximum started at 0)',
+      note: 'wasm MaxPoolGrad drops the gradient of windows whose maximum is not positive: it starts its running maximum at FLT_MIN = 1.18e-38 (C++ numeric_limits<float>::min(), not lowest())',
     },
     ...(['wasm', ...BROWSER_BACKENDS] as const).map((backend) => ({
       check: 'grad:x',
@@ -145,7 +145,7 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       // NOTE: by the data, not the case kind: float16 storage rounds distinct values into ties.
       when: windowHasTie,
       readme: 5,
-      note: 'MaxPoolGrad sends the gradient of a tie to the last maximum of the window (wasm, webgl, webgpu); the reference (and cpu, tensorflow) to the first',
+      note: 'MaxPoolGrad sends the gradient of a tie to the last maximum of the window (wasm: it takes a cell when >= the running maximum; webgl, webgpu); the reference (and cpu, tensorflow) to the first',
     })),
     ...BROWSER_BACKENDS.map((backend) => ({
       check: 'forward',

@@ -5,8 +5,8 @@
  * rank-3 inputs).
  */
 import { avgPool, windowCounts } from '../../reference/AvgPool';
-import { maxPool } from '../../reference/MaxPool';
-import { PoolInfo, pool2dInfo } from '../../reference/pool';
+import { maxPool, maxPoolWindows } from '../../reference/MaxPool';
+import { PoolInfo, batchOfImages, pool2dInfo } from '../../reference/pool';
 import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
 import { DimRoundingMode, Padding, formatPadding } from '../../reference/window';
 import { Rng, hashSeed } from '../util/random';
@@ -19,6 +19,8 @@ export interface PoolParams {
   pad: Padding;
   /** Only with a numeric or explicit pad. */
   dimRoundingMode?: DimRoundingMode;
+  /** tf.pool only; absent for tf.maxPool and tf.avgPool. */
+  dilations?: [number, number];
 }
 
 /**
@@ -118,7 +120,8 @@ function distinct(rng: Rng, n: number, lo: number, hi: number): Float64Array {
   }
 }
 
-function values(rng: Rng, kind: PoolKind, n: number): Float64Array {
+/** n values of a kind (see PoolKind). */
+export function poolValues(rng: Rng, kind: PoolKind, n: number): Float64Array {
   switch (kind) {
     case 'exact': {
       const a = Float64Array.from({ length: n }, (_, i) => i - Math.floor(n / 2));
@@ -164,7 +167,7 @@ function poolCase(op: string, cfg: PoolConfig, kind: PoolKind, seed: number): Op
   const id = poolCaseId(cfg, kind);
   const rng = new Rng(hashSeed(seed, id));
   const params = paramsOf(cfg);
-  const x = tensor(cfg.x, values(rng, kind, sizeOf(cfg.x)));
+  const x = tensor(cfg.x, poolValues(rng, kind, sizeOf(cfg.x)));
   // NOTE: the reference gradient is checked against finite differences of <forward, dy>: every output must be finite.
   const y = op === 'avgPool' ? avgPool(x, params.filterSize, params.strides, params.pad, params.dimRoundingMode) : maxPool(x, params.filterSize, params.strides, params.pad, params.dimRoundingMode);
   return {
@@ -242,15 +245,15 @@ export function poolArbitrary(fc: typeof import('fast-check'), op = 'maxPool'): 
 
 /** The geometry of a pooling case. */
 export function poolGeometry(c: OpCase<PoolParams>): PoolInfo {
-  const { filterSize, strides, pad, dimRoundingMode } = c.params;
-  return pool2dInfo('pool', c.inputs.x, filterSize, strides, pad, { dimRoundingMode });
+  const { filterSize, strides, pad, dimRoundingMode, dilations } = c.params;
+  return pool2dInfo('pool', c.inputs.x, filterSize, strides, pad, { dimRoundingMode, dilations });
 }
 
 /** The window of a pooling case, for the numeric-pad discrepancy #25. */
 export function windowGeometry(c: OpCase<PoolParams>): WindowGeometry {
   const s = c.inputs.x.shape;
   const [inH, inW] = s.length === 4 ? [s[1], s[2]] : [s[0], s[1]];
-  return { inHW: [inH, inW], kHW: c.params.filterSize, strides: c.params.strides, pad: c.params.pad, dimRoundingMode: c.params.dimRoundingMode };
+  return { inHW: [inH, inW], kHW: c.params.filterSize, strides: c.params.strides, dilations: c.params.dilations, pad: c.params.pad, dimRoundingMode: c.params.dimRoundingMode };
 }
 
 /** Number of output elements of a pooling case (its geometry, without pooling). */
@@ -282,8 +285,7 @@ export function windowWithoutCells(c: OpCase<PoolParams>): boolean {
 
 /** The maximum of every window (reference maxPool, -Inf where no cell wins). */
 export function windowMaxima(c: OpCase<PoolParams>): Float64Array {
-  const { filterSize, strides, pad, dimRoundingMode } = c.params;
-  return maxPool(c.inputs.x, filterSize, strides, pad, dimRoundingMode).data;
+  return maxPoolWindows(batchOfImages('pool', c.inputs.x), poolGeometry(c)).data;
 }
 
 /** True when some window's maximum occurs more than once (a tie: the gradient's destination is a convention). */

@@ -3,18 +3,18 @@
  * and the padding forms (README, "Known backend discrepancies"), shared by the
  * maxPool and avgPool specs.
  */
-import { PoolInfo } from '../../reference/pool';
+import { PoolInfo, batchOfImages } from '../../reference/pool';
 import { DimRoundingMode, axisPaddings, convOutputSize } from '../../reference/window';
 import { ALL_BACKENDS } from '../tfjs/backendIds';
 import { numericPadWidthWrong } from './numericPadding';
-import { avgPool } from '../../reference/AvgPool';
+import { avgPoolWindows } from '../../reference/AvgPool';
 import { PoolParams, poolGeometry, windowGeometry, windowMaxima, windowWithoutCells } from './poolCases';
 import { KnownDiscrepancy, OpCase } from './types';
 
 /** The output size [outH, outW] of a case under another rounding mode (undefined: truncation). */
 function sizeWith(c: OpCase<PoolParams>, g: PoolInfo, mode: DimRoundingMode | undefined): [number, number] {
   const [padH, padW] = axisPaddings('pool', c.params.pad);
-  return [convOutputSize(g.inH, g.kH, g.sH, padH, 1, mode), convOutputSize(g.inW, g.kW, g.sW, padW, 1, mode)];
+  return [convOutputSize(g.inH, g.kH, g.sH, padH, g.dH, mode), convOutputSize(g.inW, g.kW, g.sW, padW, g.dW, mode)];
 }
 
 /** True when the case's dimRoundingMode gives another output size than truncation (what the gradients get, #27). */
@@ -66,8 +66,7 @@ function identityShortcut(c: OpCase<PoolParams>): boolean {
 
 /** The window means of a case (reference avgPool). */
 function avgPoolWindowsOf(c: OpCase<PoolParams>): Float64Array {
-  const { filterSize, strides, pad, dimRoundingMode } = c.params;
-  return avgPool(c.inputs.x, filterSize, strides, pad, dimRoundingMode).data;
+  return avgPoolWindows(batchOfImages('pool', c.inputs.x), poolGeometry(c)).data;
 }
 
 export const POOL_SIZE_KNOWN: KnownDiscrepancy<PoolParams>[] = [
