@@ -1,5 +1,9 @@
 import { maxPoolSpec } from '../../../src/ops/maxPool';
 import { maxPool } from '../../../reference/MaxPool';
+import { maxPoolGrad } from '../../../reference/MaxPoolGrad';
+import { tensor } from '../../../reference/tensor';
+import { useBackend } from '../../../src/tfjs/backends';
+import { tf } from '../../../src/tfjs/tf';
 import { poolKind } from '../../../src/ops/poolCases';
 import { ALL, RETURNS, THROWS, describeErrorInputs } from '../../helpers/errorInputs';
 
@@ -67,4 +71,55 @@ describeErrorInputs(maxPoolSpec, {
     wasm: THROWS(/shape of dy passed in grad\(f\)\(x, dy\) must match/),
     tensorflow: THROWS(/Invalid TF_Status: 3/),
   },
+});
+
+/**
+ * The second oracle of each maxPool discrepancy: another backend, TF.js's own
+ * other form of the same windows, or a hand value.
+ */
+describe('maxPool discrepancies, each against a second oracle', () => {
+  const read = (f: () => import('@tensorflow/tfjs-node').Tensor) => tf.tidy(() => { const y = f(); return { shape: y.shape, data: Array.from(y.dataSync()) }; });
+
+  it("#6: wasm does not ignore a NaN ([NaN,1,3,2] is 3 by hand and on cpu, as TF.js's own test expects)", async () => {
+    const x = () => tf.tensor4d([NaN, 1, 3, 2], [1, 2, 2, 1]);
+    await useBackend('cpu');
+    expect(read(() => tf.maxPool(x(), 2, 2, 'valid')).data).toEqual([3]);
+    await useBackend('wasm');
+    expect(read(() => tf.maxPool(x(), 2, 2, 'valid')).data).toEqual([-Infinity]);
+  });
+
+  it('#29: native MaxPoolGrad sends the gradient of [NaN,1,3,2] to the NaN, where cpu and wasm send it to the 3 (native MaxPool itself returns 3)', async () => {
+    const dx = () => read(() => tf.grad((v: import('@tensorflow/tfjs-node').Tensor) => tf.maxPool(v as never, 2, 2, 'valid'))(tf.tensor4d([NaN, 1, 3, 2], [1, 2, 2, 1]), tf.tensor4d([5], [1, 1, 1, 1]))).data;
+    for (const b of ['cpu', 'wasm'] as const) {
+      await useBackend(b);
+      expect(dx()).toEqual([0, 0, 5, 0]);
+    }
+    await useBackend('tensorflow');
+    expect(read(() => tf.maxPool(tf.tensor4d([NaN, 1, 3, 2], [1, 2, 2, 1]), 2, 2, 'valid')).data).toEqual([3]);
+    expect(dx()).toEqual([5, 0, 0, 0]);
+  });
+
+  it("#27: the gradient under 'ceil' with pad 0 is not that of the same windows written as an explicit pad (cpu)", async () => {
+    await useBackend('cpu');
+    const x = tf.tensor4d(Array.from({ length: 25 }, (_, i) => (i * 7) % 25), [1, 5, 5, 1]);
+    const dy = tf.tensor4d(Array.from({ length: 9 }, (_, i) => i + 1), [1, 3, 3, 1]);
+    // 5x5, k=2, s=2: 'ceil' gives 3x3 windows, the last hanging past the input; so does an explicit bottom/right pad of 1 (padded cells never win)
+    const explicit = read(() => tf.grad((v: import('@tensorflow/tfjs-node').Tensor) => tf.maxPool(v as never, 2, 2, [[0, 0], [0, 1], [0, 1], [0, 0]]))(x, dy));
+    const ceil = read(() => tf.grad((v: import('@tensorflow/tfjs-node').Tensor) => tf.maxPool(v as never, 2, 2, 0, 'ceil'))(x, dy));
+    expect(read(() => tf.maxPool(x, 2, 2, 0, 'ceil')).data).toEqual(read(() => tf.maxPool(x, 2, 2, [[0, 0], [0, 1], [0, 1], [0, 0]])).data);
+    const want = maxPoolGrad(tensor([1, 3, 3, 1], Array.from(dy.dataSync())), tensor([1, 5, 5, 1], Array.from(x.dataSync())), 2, 2, 0, 'ceil');
+    expect(explicit.data).toEqual(Array.from(want.data));
+    expect(ceil.data).not.toEqual(Array.from(want.data));
+  });
+
+  it('#28: cpu returns x for a 1x1 window, stride 2, pad 1 over [2,2,3]; its own ceil form shows the windows of padding are -Inf', async () => {
+    await useBackend('cpu');
+    const x = tf.tensor3d(Array.from({ length: 12 }, (_, i) => i + 1), [2, 2, 3]);
+    expect(read(() => tf.maxPool(x, 1, 2, 1)).data).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // 'ceil' adds a third row and column of windows, so cpu takes its general path: the first 2x2 windows are the same windows
+    const general = read(() => tf.maxPool(x, 1, 2, 1, 'ceil'));
+    expect(general.shape).toEqual([3, 3, 3]);
+    const first = [0, 1, 3, 4].flatMap((w) => general.data.slice(w * 3, w * 3 + 3));
+    expect(first).toEqual(Array.from(maxPool(tensor([2, 2, 3], Array.from(x.dataSync())), 1, 2, 1).data));
+  });
 });
