@@ -67,6 +67,8 @@ const FORM_EDGE: PoolConfig[] = [
   // numeric pads: square (judged) and not (#25)
   { x: [1, 6, 6, 2], filterSize: [3, 3], strides: [2, 2], pad: 1 },
   { x: [1, 5, 5, 1], filterSize: [3, 1], strides: [1, 1], pad: 1 },
+  { x: [1, 5, 5, 1], filterSize: [3, 2], strides: [1, 1], pad: 1 }, // TF.js's width smaller, every window with a real cell
+  { x: [1, 4, 6, 1], filterSize: [2, 3], strides: [1, 1], pad: 1 }, // TF.js's width larger
   { x: [1, 6, 7, 1], filterSize: [2, 2], strides: [1, 2], pad: 2, dimRoundingMode: 'round' },
   // rank-3 inputs
   { x: [4, 5, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same' },
