@@ -9,8 +9,10 @@ import { convReluMaxPoolSpec } from './convReluMaxPool';
 import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
 import { maxPoolSpec } from './maxPool';
+import { maxPoolWithArgmaxSpec } from './maxPoolWithArgmax';
 import { multiHeadAttentionSpec } from './multiHeadAttention';
 import { multiHeadAttentionLayerSpec } from './multiHeadAttentionLayer';
+import { poolSpec } from './pool';
 import { positionalEncodingSpec } from './positionalEncoding';
 import { softmaxSpec } from './softmax';
 import { logSoftmaxSpec } from './logSoftmax';
@@ -22,6 +24,8 @@ const SPECS: readonly AnyOpSpec[] = [
   conv2dTransposeSpec,
   maxPoolSpec,
   avgPoolSpec,
+  poolSpec,
+  maxPoolWithArgmaxSpec,
   convReluMaxPoolSpec,
   matMulSpec,
   softmaxSpec,

@@ -59,7 +59,7 @@ function read(backend: CpuLike, t: Info): Tensor64 {
   return { shape: [...t.shape], data: Float64Array.from(v) };
 }
 
-function runReference(k: ReferenceKernel, backend: CpuLike, inputs: Record<string, Info | null | undefined>, attrs: Record<string, unknown>, keep: WeakMap<object, Tensor64>): Info {
+function runReference(k: ReferenceKernel, backend: CpuLike, inputs: Record<string, Info | null | undefined>, attrs: Record<string, unknown>, keep: WeakMap<object, Tensor64>): Info | Info[] {
   k.check?.(attrs);
   const args: Record<string, Tensor64> = {};
   let dtype = 'float32';
@@ -73,9 +73,12 @@ function runReference(k: ReferenceKernel, backend: CpuLike, inputs: Record<strin
     args[name] = read(backend, t);
   }
   const y = k.run(args, attrs);
-  const out = backend.makeTensorInfo([...y.shape], dtype, dtype === 'int32' ? Int32Array.from(y.data) : Float32Array.from(y.data));
-  keep.set(out.dataId, y);
-  return out;
+  const write = (t: Tensor64, dt: string) => {
+    const out = backend.makeTensorInfo([...t.shape], dt, dt === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data));
+    keep.set(out.dataId, t);
+    return out;
+  };
+  return Array.isArray(y) ? y.map((t, i) => write(t, k.outputs?.[i] ?? dtype)) : write(y, dtype);
 }
 
 /**

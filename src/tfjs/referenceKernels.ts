@@ -13,6 +13,7 @@ import { conv2DBackpropFilter } from '../../reference/Conv2DBackpropFilter';
 import { conv2DBackpropInput } from '../../reference/Conv2DBackpropInput';
 import { maxPool } from '../../reference/MaxPool';
 import { maxPoolGrad } from '../../reference/MaxPoolGrad';
+import { maxPoolWithArgmax } from '../../reference/MaxPoolWithArgmax';
 import { relu } from '../../reference/Relu';
 import { softmax } from '../../reference/Softmax';
 import type { Tensor64 } from '../../reference/tensor';
@@ -38,9 +39,11 @@ export interface ReferenceKernel {
   inputs: readonly string[];
   /** Whether int32 inputs are accepted (the result is then int32). */
   int32?: boolean;
+  /** The dtypes of a kernel with several outputs (run returns one tensor each). */
+  outputs?: readonly ('float32' | 'int32')[];
   /** Throws a ReferenceBackendError for an attribute the reference cannot express. */
   check?(attrs: Record<string, unknown>): void;
-  run(inputs: Record<string, Tensor64>, attrs: Record<string, unknown>): Tensor64;
+  run(inputs: Record<string, Tensor64>, attrs: Record<string, unknown>): Tensor64 | Tensor64[];
 }
 
 type Pair = number | [number, number];
@@ -54,14 +57,6 @@ function dataFormat(kernel: string, attrs: Record<string, unknown>): DataFormat 
   const f = attrs.dataFormat ?? 'NHWC';
   if (f !== 'NHWC' && f !== 'NCHW') throw new ReferenceBackendError(kernel, 'dataFormat', f, "'NHWC' or 'NCHW'");
   return f;
-}
-
-/** The pooling references take no dimRoundingMode yet: refuse it rather than round another way. */
-function noPoolRounding(kernel: string) {
-  return (attrs: Record<string, unknown>) => {
-    const mode = rounding(attrs);
-    if (mode !== undefined) throw new ReferenceBackendError(kernel, 'dimRoundingMode', mode, 'none (the pooling reference does not round its output size)');
-  };
 }
 
 export const REFERENCE_KERNELS: readonly ReferenceKernel[] = [
@@ -86,26 +81,31 @@ export const REFERENCE_KERNELS: readonly ReferenceKernel[] = [
   {
     name: 'MaxPool',
     inputs: ['x'],
-    check: noPoolRounding('MaxPool'),
-    run: ({ x }, a) => maxPool(x, a.filterSize as Pair, a.strides as Pair, a.pad as Padding),
+    run: ({ x }, a) => maxPool(x, a.filterSize as Pair, a.strides as Pair, a.pad as Padding, rounding(a)),
   },
   {
     name: 'MaxPoolGrad',
     inputs: ['dy', 'input'],
-    check: noPoolRounding('MaxPoolGrad'),
-    run: ({ dy, input }, a) => maxPoolGrad(dy, input, a.filterSize as Pair, a.strides as Pair, a.pad as Padding),
+    run: ({ dy, input }, a) => maxPoolGrad(dy, input, a.filterSize as Pair, a.strides as Pair, a.pad as Padding, rounding(a)),
   },
   {
     name: 'AvgPool',
     inputs: ['x'],
-    check: noPoolRounding('AvgPool'),
-    run: ({ x }, a) => avgPool(x, a.filterSize as Pair, a.strides as Pair, a.pad as Padding),
+    run: ({ x }, a) => avgPool(x, a.filterSize as Pair, a.strides as Pair, a.pad as Padding, rounding(a)),
   },
   {
     name: 'AvgPoolGrad',
     inputs: ['dy', 'input'],
-    check: noPoolRounding('AvgPoolGrad'),
-    run: ({ dy, input }, a) => avgPoolGrad(dy, input.shape, a.filterSize as Pair, a.strides as Pair, a.pad as Padding),
+    run: ({ dy, input }, a) => avgPoolGrad(dy, input.shape, a.filterSize as Pair, a.strides as Pair, a.pad as Padding, rounding(a)),
+  },
+  {
+    name: 'MaxPoolWithArgmax',
+    inputs: ['x'],
+    outputs: ['float32', 'int32'],
+    run({ x }, a) {
+      const { result, indexes } = maxPoolWithArgmax(x, a.filterSize as Pair, a.strides as Pair, a.pad as Padding, Boolean(a.includeBatchInIndex));
+      return [result, indexes];
+    },
   },
   {
     name: 'BatchMatMul',
