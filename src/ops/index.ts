@@ -8,6 +8,7 @@ import { conv2dTransposeSpec } from './conv2dTranspose';
 import { convReluMaxPoolSpec } from './convReluMaxPool';
 import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
+import { fusedConv2dSpec } from './fusedConv2d';
 import { fusedMatMulSpec } from './fusedMatMul';
 import { maxPoolSpec } from './maxPool';
 import { multiHeadAttentionSpec } from './multiHeadAttention';
@@ -17,7 +18,7 @@ import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 import { float16StorageKnown } from './float16Storage';
 
-const SPECS: readonly AnyOpSpec[] = [conv2dSpec, conv2dTransposeSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec, fusedMatMulSpec];
+const SPECS: readonly AnyOpSpec[] = [conv2dSpec, conv2dTransposeSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec, fusedMatMulSpec, fusedConv2dSpec];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */
 export const OPS: readonly AnyOpSpec[] = SPECS.map((spec) => ({ ...spec, known: [...spec.known, ...float16StorageKnown(spec)] }));
