@@ -5,6 +5,7 @@ import { selfAttentionSpec } from './selfAttention';
 import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
 import { convReluMaxPoolSpec } from './convReluMaxPool';
+import { depthwiseConv2dSpec } from './depthwiseConv2d';
 import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
 import { maxPoolSpec } from './maxPool';
@@ -15,7 +16,7 @@ import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 import { float16StorageKnown } from './float16Storage';
 
-const SPECS: readonly AnyOpSpec[] = [conv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec];
+const SPECS: readonly AnyOpSpec[] = [conv2dSpec, depthwiseConv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */
 export const OPS: readonly AnyOpSpec[] = SPECS.map((spec) => ({ ...spec, known: [...spec.known, ...float16StorageKnown(spec)] }));
