@@ -6,8 +6,11 @@ import { avgPoolSpec } from './avgPool';
 import { conv2dSpec } from './conv2d';
 import { conv2dTransposeSpec } from './conv2dTranspose';
 import { convReluMaxPoolSpec } from './convReluMaxPool';
+import { depthwiseConv2dSpec } from './depthwiseConv2d';
 import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
+import { fusedConv2dSpec } from './fusedConv2d';
+import { fusedMatMulSpec } from './fusedMatMul';
 import { maxPoolSpec } from './maxPool';
 import { maxPoolWithArgmaxSpec } from './maxPoolWithArgmax';
 import { multiHeadAttentionSpec } from './multiHeadAttention';
@@ -22,6 +25,7 @@ import { float16StorageKnown } from './float16Storage';
 const SPECS: readonly AnyOpSpec[] = [
   conv2dSpec,
   conv2dTransposeSpec,
+  depthwiseConv2dSpec,
   maxPoolSpec,
   avgPoolSpec,
   poolSpec,
@@ -36,6 +40,8 @@ const SPECS: readonly AnyOpSpec[] = [
   multiHeadAttentionLayerSpec,
   positionalEncodingSpec,
   feedForwardSpec,
+  fusedMatMulSpec,
+  fusedConv2dSpec,
 ];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */
