@@ -15,6 +15,13 @@ import { maxPool } from '../../reference/MaxPool';
 import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { maxPoolWithArgmax } from '../../reference/MaxPoolWithArgmax';
 import { relu } from '../../reference/Relu';
+import { Activation, activationScalar } from '../../reference/activation';
+import { depthwiseConv2d } from '../../reference/DepthwiseConv2dNative';
+import { depthwiseConv2dNativeBackpropFilter } from '../../reference/DepthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInput } from '../../reference/DepthwiseConv2dNativeBackpropInput';
+import { fusedConv2d } from '../../reference/FusedConv2D';
+import { fusedMatMul } from '../../reference/FusedMatMul';
+import { broadcastIndex } from '../../reference/tensor';
 import { softmax } from '../../reference/Softmax';
 import type { Tensor64 } from '../../reference/tensor';
 import type { DataFormat, DimRoundingMode, Padding } from '../../reference/window';
@@ -57,6 +64,20 @@ function dataFormat(kernel: string, attrs: Record<string, unknown>): DataFormat 
   const f = attrs.dataFormat ?? 'NHWC';
   if (f !== 'NHWC' && f !== 'NCHW') throw new ReferenceBackendError(kernel, 'dataFormat', f, "'NHWC' or 'NCHW'");
   return f;
+}
+
+/** TF.js passes activation names as its fused ops take them; the reference checks them (an unknown one is an ArgumentError). */
+function fusedActivation(a: Record<string, unknown>): Activation {
+  return (a.activation ?? 'linear') as Activation;
+}
+
+/** An element-wise activation kernel: f applied to every element of x (alpha from an attribute). */
+function activationKernel(name: string, activation: Activation, alphaAttr?: string): ReferenceKernel {
+  return {
+    name,
+    inputs: ['x'],
+    run: ({ x }, a) => ({ shape: x.shape, data: x.data.map((v) => activationScalar(activation, v, alphaAttr ? (a[alphaAttr] as number) : 0)) }),
+  };
 }
 
 export const REFERENCE_KERNELS: readonly ReferenceKernel[] = [
@@ -130,5 +151,55 @@ export const REFERENCE_KERNELS: readonly ReferenceKernel[] = [
     name: 'Relu',
     inputs: ['x'],
     run: ({ x }) => relu(x),
+  },
+  activationKernel('Relu6', 'relu6'),
+  activationKernel('LeakyRelu', 'leakyrelu', 'alpha'),
+  activationKernel('Elu', 'elu'),
+  activationKernel('Sigmoid', 'sigmoid'),
+  {
+    name: 'Prelu',
+    inputs: ['x', 'alpha'],
+    run({ x, alpha }) {
+      // alpha broadcasts against x (NumPy rules), as TF.js's Prelu kernel takes it
+      const { shape, aIdx, bIdx } = broadcastIndex('prelu', x.shape, alpha.shape);
+      return { shape, data: Float64Array.from(aIdx, (ia, t) => activationScalar('prelu', x.data[ia], alpha.data[bIdx[t]])) };
+    },
+  },
+  {
+    name: 'DepthwiseConv2dNative',
+    inputs: ['x', 'filter'],
+    run: ({ x, filter }, a) =>
+      depthwiseConv2d(x, filter, a.strides as Pair, a.pad as Padding, (a.dilations ?? 1) as Pair, { dataFormat: dataFormat('DepthwiseConv2dNative', a), dimRoundingMode: rounding(a) }),
+  },
+  {
+    name: 'DepthwiseConv2dNativeBackpropInput',
+    inputs: ['dy', 'filter'],
+    run: ({ dy, filter }, a) =>
+      depthwiseConv2dNativeBackpropInput(a.inputShape as number[], dy, filter, a.strides as Pair, a.pad as Padding, (a.dilations ?? 1) as Pair, { dimRoundingMode: rounding(a) }),
+  },
+  {
+    name: 'DepthwiseConv2dNativeBackpropFilter',
+    inputs: ['x', 'dy'],
+    run: ({ x, dy }, a) =>
+      depthwiseConv2dNativeBackpropFilter(x, dy, a.filterShape as number[], a.strides as Pair, a.pad as Padding, (a.dilations ?? 1) as Pair, { dimRoundingMode: rounding(a) }),
+  },
+  {
+    name: 'FusedConv2D',
+    inputs: ['x', 'filter', 'bias', 'preluActivationWeights'],
+    run: ({ x, filter, bias, preluActivationWeights }, a) =>
+      fusedConv2d({
+        x, filter, bias, preluActivationWeights,
+        strides: a.strides as Pair, pad: a.pad as Padding, dataFormat: dataFormat('FusedConv2D', a), dilations: (a.dilations ?? 1) as Pair,
+        dimRoundingMode: rounding(a), activation: fusedActivation(a), leakyreluAlpha: a.leakyreluAlpha as number | undefined,
+      }),
+  },
+  {
+    name: '_FusedMatMul',
+    inputs: ['a', 'b', 'bias', 'preluActivationWeights'],
+    run: ({ a, b, bias, preluActivationWeights }, at) =>
+      fusedMatMul({
+        a, b, bias, preluActivationWeights, transposeA: Boolean(at.transposeA), transposeB: Boolean(at.transposeB),
+        activation: fusedActivation(at), leakyreluAlpha: at.leakyreluAlpha as number | undefined,
+      }),
   },
 ];
