@@ -45,6 +45,7 @@ const EDGE: Config[] = [
   { x: [2, 5, 6, 2], windowShape: [3, 2], poolingType: 'avg', pad: 'same', dilations: [2, 3], strides: [1, 1] },
   { x: [1, 5, 5, 1], windowShape: [2, 2], poolingType: 'max', pad: 1, dilations: [2, 2], strides: [1, 1] },
   { x: [1, 6, 5, 2], windowShape: [2, 3], poolingType: 'avg', pad: [[0, 0], [1, 0], [0, 2], [0, 0]], dilations: [2, 1], strides: [1, 1] },
+  { x: [2, 3, 3, 2], windowShape: [3, 2], poolingType: 'max', pad: 1, dilations: [1, 3], strides: [1, 1] }, // the dropped pad leaves the window larger than the input
   // 'valid' dilated windows: non-square, as large as the input, one axis dilated
   { x: [2, 7, 8, 3], windowShape: [3, 2], poolingType: 'max', pad: 'valid', dilations: [2, 3], strides: [1, 1] },
   { x: [1, 7, 7, 2], windowShape: [4, 4], poolingType: 'avg', pad: 'valid', dilations: [2, 2], strides: [1, 1] },
@@ -143,6 +144,23 @@ function dilatedPaddingWrong(c: OpCase<PoolOpParams>): boolean {
   if (c.params.pad !== 'same') return true;
   return windowHoldsPadding(asPoolParams(c));
 }
+
+/** #26 where the dropped pad leaves a dilated window larger than the input under 'valid': wasm's XNNPACK then overruns its buffers. */
+function droppedPadWindowTooLarge(c: OpCase<PoolOpParams>): boolean {
+  if (!dilated(c) || typeof c.params.pad === 'string' || c.params.pad === 0) return false;
+  const g = poolGeometry(asPoolParams(c));
+  return (g.kH - 1) * g.dH + 1 > g.inH || (g.kW - 1) * g.dW + 1 > g.inW;
+}
+
+const WASM_ABORT_KNOWN: KnownDiscrepancy<PoolOpParams>[] = (['forward', 'grad:x'] as const).map((check) => ({
+  check,
+  backend: 'wasm' as const,
+  kind: 'bug' as const,
+  skip: true,
+  readme: 26,
+  note: "not run: where tf.pool drops the pad of a dilated window (#26) the window is larger than the input under 'valid', and wasm's MaxPool/AvgPool then fail with 'memory access out of bounds' and abort the wasm instance (every later wasm call fails)",
+  when: droppedPadWindowTooLarge,
+}));
 
 const DILATED_PADDING_KNOWN: KnownDiscrepancy<PoolOpParams>[] = (['forward', 'grad:x'] as const).flatMap((check) =>
   ALL_BACKENDS.map((backend) => ({
@@ -297,5 +315,5 @@ export const poolSpec: OpSpec<PoolOpParams> = {
     },
   ],
 
-  known: [...DILATED_PADDING_KNOWN, ...innerKnown('max', maxPoolSpec.known), ...innerKnown('avg', avgPoolSpec.known)],
+  known: [...WASM_ABORT_KNOWN, ...DILATED_PADDING_KNOWN, ...innerKnown('max', maxPoolSpec.known), ...innerKnown('avg', avgPoolSpec.known)],
 };

@@ -6,9 +6,8 @@
 import { PoolInfo, batchOfImages } from '../../reference/pool';
 import { DimRoundingMode, axisPaddings, convOutputSize } from '../../reference/window';
 import { ALL_BACKENDS } from '../tfjs/backendIds';
-import { numericPadWidthWrong } from './numericPadding';
 import { avgPoolWindows } from '../../reference/AvgPool';
-import { PoolParams, poolGeometry, windowGeometry, windowMaxima, windowWithoutCells } from './poolCases';
+import { PoolParams, poolGeometry, windowMaxima, windowWithoutCells } from './poolCases';
 import { KnownDiscrepancy, OpCase } from './types';
 
 /** The output size [outH, outW] of a case under another rounding mode (undefined: truncation). */
@@ -48,14 +47,6 @@ function xnnpackSizeSmaller(c: OpCase<PoolParams>): boolean {
   return h < g.outH || w < g.outW;
 }
 
-/** #25 where TF.js's output width is smaller than the true one: XNNPACK writes the true width past TF.js's buffer. */
-function wasmWritesPastOutput(c: OpCase<PoolParams>): boolean {
-  if (!numericPadWidthWrong(windowGeometry(c))) return false;
-  const g = poolGeometry(c);
-  const spanH = g.kH;
-  return convOutputSize(g.inW, spanH, g.sH, c.params.pad as number) < g.outW;
-}
-
 /** True for a 1x1 window whose output shape equals the input's (cpu then returns x unchanged), where the reference is not x. */
 function identityShortcut(c: OpCase<PoolParams>): boolean {
   const g = poolGeometry(c);
@@ -70,15 +61,6 @@ function avgPoolWindowsOf(c: OpCase<PoolParams>): Float64Array {
 }
 
 export const POOL_SIZE_KNOWN: KnownDiscrepancy<PoolParams>[] = [
-  ...(['forward', 'grad:x'] as const).map((check) => ({
-    check,
-    backend: 'wasm' as const,
-    kind: 'bug' as const,
-    skip: true,
-    readme: 25,
-    note: "not run: under TF.js's numeric-pad width (#25) wasm's XNNPACK writes its own, wider output past TF.js's output buffer and corrupts the wasm heap (every later call fails with 'memory access out of bounds')",
-    when: wasmWritesPastOutput,
-  })),
   ...ALL_BACKENDS.map((backend) => ({
     check: 'grad:x',
     backend,
