@@ -5,8 +5,9 @@
  * both sides), int32 inputs, and both gradients.
  *
  * int32 (TF.js multiplies int32 tensors where a backend accepts them): cpu sums in
- * JavaScript doubles into an int32 result, tensorflow in int32 arithmetic, wasm
- * rejects them ("not yet supported": `unsupported`). The cases keep sum |a_k b_k|
+ * JavaScript doubles into an int32 result, tensorflow in int32 arithmetic, webgl
+ * and webgpu in float32 into an int32 result, wasm rejects them ("not yet
+ * supported": `unsupported`). The cases keep sum |a_k b_k|
  * below 2^24, where a float32 kernel is exact too: the bound is 0. The
  * fingerprints show what happens beyond 2^24 and beyond 2^31.
  *
@@ -36,8 +37,9 @@ export interface MatMulParams {
  * How the batch dimensions of a and b relate, each drawn from one output batch
  * shape `o` (rank 1 to 3, so inputs of rank 2 to 5): `2d` none; `same` equal;
  * `bRank2` / `aRank2` one side rank 2; `bSuffix` / `aSuffix` one side has the
- * trailing batch dimensions of the other (a lower rank); `bOnes` / `aOnes` one side has 1 where the
- * other does not; `both` each side has a 1 where the other does not, e.g.
+ * trailing batch dimensions of the other (a lower rank); `bOnes` / `aOnes` one
+ * side has 1 where the other does not; `both` each side has a 1 where the other
+ * does not, e.g.
  * a [2,1,3,4] x b [1,5,4,2]; `mixed` lower rank and ones together.
  */
 export const BATCH_FORMS = ['2d', 'same', 'bRank2', 'aRank2', 'bSuffix', 'aSuffix', 'bOnes', 'aOnes', 'both', 'mixed'] as const;
@@ -200,14 +202,20 @@ export const EMPTY_INNER_KNOWN: KnownDiscrepancy<MatMulParams>[] = [
   })),
 ];
 
-/** #42: a batch dimension of size 0 (an empty output): the kernels that flatten the batch take max(batch of a, batch of b) = 1 batch. */
+/**
+ * #42: a batch dimension of size 0 (an empty output): the kernels that flatten
+ * the batch take max(batch of a, batch of b) = 1 batch. On webgpu the failed call
+ * also corrupts the next one (the next matMul returned zeros, or finite values
+ * for Inf, in two runs): not run there.
+ */
 export const EMPTY_BATCH_KNOWN: KnownDiscrepancy<MatMulParams>[] = (['wasm', 'webgpu', ...WEBGL_VARIANTS] as const).map((backend) => ({
   check: 'forward',
   backend,
   kind: 'bug' as const,
   when: (c: OpCase<MatMulParams>) => outBatch(c).some((d) => d === 0),
   readme: 42,
-  note: "BatchMatMul with a batch dimension of 0 (an empty output) fails: wasm traps ('remainder by zero'), webgpu throws a size mismatch (4 values for shape [0,2,2]), webgl a TypeError; cpu and tensorflow return the empty tensor",
+  note: "BatchMatMul with a batch dimension of 0 (an empty output) fails: wasm traps ('remainder by zero'), webgpu throws a size mismatch (4 values for shape [0,2,2]) and its next matMul returns wrong values, webgl throws a TypeError; cpu and tensorflow return the empty tensor",
+  ...(backend === 'webgpu' ? { skip: true } : {}),
 }));
 
 /** Runs `f` on the active backend: its dtype and values, or how it threw. */
