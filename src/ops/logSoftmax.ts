@@ -14,6 +14,8 @@ import { Tensor64, sizeOf, tensor } from '../../reference/tensor';
 import { C_FN, EV, input, mulEV, subEV, sumLastEV, underflowLoss, unitRoundoff } from '../bounds/errorModel';
 import { U64, gamma, storedGamma } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
+import { BROWSER_BACKENDS } from '../tfjs/backendIds';
+import { hasMaskedRow } from './softmax';
 import { OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 
 /**
@@ -217,5 +219,34 @@ export const logSoftmaxSpec: OpSpec<LogSoftmaxParams> = {
     },
   ],
 
-  known: [],
+  known: [
+    // #43: as webgl's Softmax does for such a row (#17)
+    ...BROWSER_BACKENDS.filter((b) => b.startsWith('webgl')).map((backend) => ({
+      check: 'forward',
+      backend,
+      kind: 'bug' as const,
+      when: (c: OpCase<LogSoftmaxParams>) => hasMaskedRow(c.inputs.logits),
+      readme: 43,
+      note: 'webgl logSoftmax of a row whose logits are all -Inf gives -Inf where the reference, cpu, wasm and tensorflow give NaN (-Inf - (-Inf))',
+    })),
+    // #44: as webgpu's Softmax does with a NaN or Inf (#18)
+    {
+      check: 'forward',
+      backend: 'webgpu',
+      kind: 'bug',
+      when: (c) => hasInfRow(c.inputs.logits),
+      readme: 44,
+      note: 'webgpu logSoftmax of a row holding +Inf (and no NaN) gives -Inf for its other entries where the reference, cpu, wasm and tensorflow give NaN (Inf - Inf in the row)',
+    },
+  ],
 };
+
+/** Whether some row (last axis) holds +Inf and no NaN. */
+function hasInfRow(t: Tensor64): boolean {
+  const n = t.shape[t.shape.length - 1];
+  for (let r = 0; r < t.data.length; r += n) {
+    const row = Array.from(t.data.subarray(r, r + n));
+    if (row.includes(Infinity) && !row.some(Number.isNaN)) return true;
+  }
+  return false;
+}

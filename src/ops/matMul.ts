@@ -5,8 +5,9 @@
  * both sides), int32 inputs, and both gradients.
  *
  * int32 (TF.js multiplies int32 tensors where a backend accepts them): cpu sums in
- * JavaScript doubles into an int32 result, tensorflow in int32 arithmetic, wasm
- * rejects them ("not yet supported": `unsupported`). The cases keep sum |a_k b_k|
+ * JavaScript doubles into an int32 result, tensorflow in int32 arithmetic, webgl
+ * and webgpu in float32 into an int32 result, wasm rejects them ("not yet
+ * supported": `unsupported`). The cases keep sum |a_k b_k|
  * below 2^24, where a float32 kernel is exact too: the bound is 0. The
  * fingerprints show what happens beyond 2^24 and beyond 2^31.
  *
@@ -15,7 +16,7 @@
  * batches: a sum of b products of k terms is one sum of b*k products).
  */
 import type { Tensor } from '@tensorflow/tfjs-node';
-import { ALL_BACKENDS } from '../tfjs/backendIds';
+import { ALL_BACKENDS, BROWSER_BACKENDS } from '../tfjs/backendIds';
 import { UNSUPPORTED } from '../tfjs/support';
 import type { Tf } from '../tfjs/tf';
 import { matMul, matMulGrad, matMulInfo } from '../../reference/BatchMatMul';
@@ -36,8 +37,9 @@ export interface MatMulParams {
  * How the batch dimensions of a and b relate, each drawn from one output batch
  * shape `o` (rank 1 to 3, so inputs of rank 2 to 5): `2d` none; `same` equal;
  * `bRank2` / `aRank2` one side rank 2; `bSuffix` / `aSuffix` one side has the
- * trailing batch dimensions of the other (a lower rank); `bOnes` / `aOnes` one side has 1 where the
- * other does not; `both` each side has a 1 where the other does not, e.g.
+ * trailing batch dimensions of the other (a lower rank); `bOnes` / `aOnes` one
+ * side has 1 where the other does not; `both` each side has a 1 where the other
+ * does not, e.g.
  * a [2,1,3,4] x b [1,5,4,2]; `mixed` lower rank and ones together.
  */
 export const BATCH_FORMS = ['2d', 'same', 'bRank2', 'aRank2', 'bSuffix', 'aSuffix', 'bOnes', 'aOnes', 'both', 'mixed'] as const;
@@ -154,40 +156,67 @@ function bound(c: OpCase<MatMulParams>, e: Float64Array, mag: Float64Array): Flo
 const FLAT_BATCH_NOTE =
   "BatchMatMul reshapes both inputs to rank 3 and indexes each side's batch by the output batch modulo its size: a batch broadcast other than by leading dimensions (a 1 inside a batch shape, e.g. a [2,1,3,4] x b [1,5,4,2]) gives wrong products, and a shorter buffer than the output shape where both sides are broadcast";
 
-/** #40: cpu and wasm (the check: forward, or the gradient whose product takes the other input). */
-export const FLAT_BATCH_KNOWN: KnownDiscrepancy<MatMulParams>[] = (['cpu', 'wasm'] as const).flatMap((backend) => [
+/** The webgl variants: their BatchMatMul is one code path (batchMatMulImpl, MatMulPackedProgram whatever WEBGL_PACK says; the flags change storage or conv only). */
+const WEBGL_VARIANTS = BROWSER_BACKENDS.filter((b) => b.startsWith('webgl'));
+
+/**
+ * #40: cpu, wasm, webgl and webgpu (the check: forward, or the gradient whose
+ * product takes the other input). Where both sides are broadcast, webgl and
+ * webgpu throw (their reshape to the output shape finds too few values); cpu and
+ * wasm return a tensor with too few values; else all four give wrong products.
+ */
+export const FLAT_BATCH_KNOWN: KnownDiscrepancy<MatMulParams>[] = (['cpu', 'wasm', ...BROWSER_BACKENDS] as const).flatMap((backend) => [
   { check: 'forward', backend, kind: 'bug' as const, when: (c: OpCase<MatMulParams>) => !flatBroadcastHolds(c, 'a') || !flatBroadcastHolds(c, 'b'), readme: 40, note: FLAT_BATCH_NOTE },
   // grad:a is a product of dy (the full batch) and b; grad:b of a and dy
   { check: 'grad:a', backend, kind: 'bug' as const, when: (c: OpCase<MatMulParams>) => !flatBroadcastHolds(c, 'b'), readme: 40, note: FLAT_BATCH_NOTE },
   { check: 'grad:b', backend, kind: 'bug' as const, when: (c: OpCase<MatMulParams>) => !flatBroadcastHolds(c, 'a'), readme: 40, note: FLAT_BATCH_NOTE },
 ]);
 
-/**
- * #41: wasm sends an untransposed product of batch 1 to XNNPACK's fully connected
- * operator, which refuses 0 input channels (k = 0); the kernel then returns without
- * writing its output: uninitialised memory where the sum of no products is 0.
- */
-export const WASM_EMPTY_INNER_KNOWN: KnownDiscrepancy<MatMulParams> = {
-  check: 'forward',
-  backend: 'wasm',
-  kind: 'bug',
-  when: (c) => {
-    const g = matMulInfo('matMul', c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB);
-    return !c.params.transposeA && !c.params.transposeB && g.k === 0 && g.m * g.n > 0 && sizeOf(c.inputs.a.shape.slice(0, -2)) === 1 && sizeOf(c.inputs.b.shape.slice(0, -2)) === 1;
-  },
-  readme: 41,
-  note: 'wasm BatchMatMul with an empty inner dimension (k = 0), no transposes and batch 1 returns uninitialised memory instead of zeros (XNNPACK refuses a fully connected operator with 0 input channels and the kernel skips the product)',
+const emptyInner = (c: OpCase<MatMulParams>) => {
+  const g = matMulInfo('matMul', c.inputs.a, c.inputs.b, c.params.transposeA, c.params.transposeB);
+  return g.k === 0 && g.m * g.n * g.aBatch.length > 0;
 };
 
-/** #42: a batch dimension of size 0: wasm's kernel divides by the batch size (bi % 0). */
-export const WASM_EMPTY_BATCH_KNOWN: KnownDiscrepancy<MatMulParams> = {
+/**
+ * #41: an empty inner dimension (k = 0), where the output is zeros. wasm sends an
+ * untransposed product of batch 1 to XNNPACK's fully connected operator, which
+ * refuses 0 input channels; the kernel then returns without writing its output
+ * (uninitialised memory). webgl throws a TypeError for any k = 0.
+ */
+export const EMPTY_INNER_KNOWN: KnownDiscrepancy<MatMulParams>[] = [
+  {
+    check: 'forward',
+    backend: 'wasm',
+    kind: 'bug',
+    when: (c) => emptyInner(c) && !c.params.transposeA && !c.params.transposeB && sizeOf(c.inputs.a.shape.slice(0, -2)) === 1 && sizeOf(c.inputs.b.shape.slice(0, -2)) === 1,
+    readme: 41,
+    note: 'wasm BatchMatMul with an empty inner dimension (k = 0), no transposes and batch 1 returns uninitialised memory instead of zeros (XNNPACK refuses a fully connected operator with 0 input channels and the kernel skips the product)',
+  },
+  ...WEBGL_VARIANTS.map((backend) => ({
+    check: 'forward',
+    backend,
+    kind: 'bug' as const,
+    when: emptyInner,
+    readme: 41,
+    note: "webgl BatchMatMul with an empty inner dimension (k = 0) throws \"Cannot read properties of undefined (reading '0')\" instead of returning zeros",
+  })),
+];
+
+/**
+ * #42: a batch dimension of size 0 (an empty output): the kernels that flatten
+ * the batch take max(batch of a, batch of b) = 1 batch. On webgpu the failed call
+ * also corrupts the next one (the next matMul returned zeros, or finite values
+ * for Inf, in two runs): not run there.
+ */
+export const EMPTY_BATCH_KNOWN: KnownDiscrepancy<MatMulParams>[] = (['wasm', 'webgpu', ...WEBGL_VARIANTS] as const).map((backend) => ({
   check: 'forward',
-  backend: 'wasm',
-  kind: 'bug',
-  when: (c) => outBatch(c).some((d) => d === 0),
+  backend,
+  kind: 'bug' as const,
+  when: (c: OpCase<MatMulParams>) => outBatch(c).some((d) => d === 0),
   readme: 42,
-  note: "wasm BatchMatMul traps with 'remainder by zero' when a batch dimension is 0 (the output is empty; cpu and tensorflow return it)",
-};
+  note: "BatchMatMul with a batch dimension of 0 (an empty output) fails: wasm traps ('remainder by zero'), webgpu throws a size mismatch (4 values for shape [0,2,2]) and its next matMul returns wrong values, webgl throws a TypeError; cpu and tensorflow return the empty tensor",
+  ...(backend === 'webgpu' ? { skip: true } : {}),
+}));
 
 /** Runs `f` on the active backend: its dtype and values, or how it threw. */
 function probeRead(tf: Tf, f: () => Tensor): { dtype: string; data: number[] } | string {
@@ -414,7 +443,7 @@ export const matMulSpec: OpSpec<MatMulParams> = {
       })),
     ),
     ...FLAT_BATCH_KNOWN,
-    WASM_EMPTY_INNER_KNOWN,
-    WASM_EMPTY_BATCH_KNOWN,
+    ...EMPTY_INNER_KNOWN,
+    ...EMPTY_BATCH_KNOWN,
   ],
 };
