@@ -10,6 +10,7 @@ import { depthwiseConv2dSpec } from './depthwiseConv2d';
 import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
 import { fusedConv2dSpec } from './fusedConv2d';
+import { fusedDepthwiseConv2dSpec } from './fusedDepthwiseConv2d';
 import { fusedMatMulSpec } from './fusedMatMul';
 import { maxPoolSpec } from './maxPool';
 import { multiHeadAttentionSpec } from './multiHeadAttention';
@@ -19,7 +20,7 @@ import { softmaxSpec } from './softmax';
 import { AnyOpSpec } from './types';
 import { float16StorageKnown } from './float16Storage';
 
-const SPECS: readonly AnyOpSpec[] = [conv2dSpec, conv2dTransposeSpec, depthwiseConv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec, fusedMatMulSpec, fusedConv2dSpec];
+const SPECS: readonly AnyOpSpec[] = [conv2dSpec, conv2dTransposeSpec, depthwiseConv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec, fusedMatMulSpec, fusedConv2dSpec, fusedDepthwiseConv2dSpec];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */
 export const OPS: readonly AnyOpSpec[] = SPECS.map((spec) => ({ ...spec, known: [...spec.known, ...float16StorageKnown(spec)] }));
