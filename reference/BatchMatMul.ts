@@ -4,8 +4,13 @@
  * writes attention with it: a(Q, K, V) = Softmax(Q K^T) V.
  *
  * Shapes: a is [..., m, k] (or [..., k, m] with transposeA), b is [..., k, n] (or
- * [..., n, k] with transposeB); leading batch dimensions must be equal, or 1 on
- * one side (broadcast). Rank 2 and higher.
+ * [..., n, k] with transposeB), each of rank 2 or higher. The batch dimensions
+ * broadcast as in NumPy (and TensorFlow's BatchMatMulV2): the lower rank is padded
+ * with leading 1s, and each pair of sizes must be equal or one of them 1, on
+ * either side or both (a [2,1,3,4] x b [1,5,4,2] is [2,5,3,2]). Sizes of 0 are
+ * allowed: k = 0 gives zeros (empty sums), m, n or a batch of 0 an empty output.
+ * Values are float64 whatever dtype TF.js multiplies in (int32 products that
+ * stay below 2^53 are exact here).
  */
 import { ArgumentError, Shape, Tensor64, broadcastIndex, sizeOf } from './tensor';
 

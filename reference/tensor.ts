@@ -112,7 +112,8 @@ export function broadcastIndex(op: string, a: Shape, b: Shape): { shape: number[
   const pb = [...new Array<number>(rank - b.length).fill(1), ...b];
   const shape = pa.map((d, i) => {
     if (d !== pb[i] && d !== 1 && pb[i] !== 1) throw new ArgumentError(op, `shapes [${a.join(',')}] and [${b.join(',')}] do not broadcast.`);
-    return Math.max(d, pb[i]);
+    // NOTE: 1 takes the other size, 0 included (1 against 0 is 0, as in NumPy).
+    return d === 1 ? pb[i] : d;
   });
   const total = sizeOf(shape);
   const aIdx = new Int32Array(total);

@@ -160,7 +160,7 @@ export function checkReport(o: CheckReportInput): string {
   out.push(matrixTable(records, o.backends));
   out.push('cells: passes, then FAIL, ERROR, x expected failures (known discrepancies, README number below), u unsupported');
   const fp = fingerprintTable(o.fingerprints, o.backends, o.verbose);
-  if (fp) out.push(`\nBehavioural fingerprints${o.verbose ? '' : ' where the backends differ (--verbose: all)'}; the reference: first maximum on ties, NaN propagates:`, fp);
+  if (fp) out.push(`\nBehavioural fingerprints${o.verbose ? '' : ' where the backends differ (--verbose: all)'}; the reference: first maximum on ties, NaN never wins (TF.js):`, fp);
   for (const c of o.crashes) out.push(`\nCRASH: the ${c.backend} process died (${c.signal}) during ${c.case}: ${c.stderr}`);
   const bad = records.filter((r) => r.status === 'fail' || r.status === 'error');
   for (const r of bad.slice(0, o.maxFailures)) out.push(`\n${describeFailure(r)}`);

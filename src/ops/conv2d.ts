@@ -536,7 +536,11 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
     fc
       .record({
         b: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 9 }), w: fc.integer({ min: 1, max: 9 }),
-        ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }), pad: fc.constantFrom<Padding>('valid', 'same'),
+        ci: fc.integer({ min: 1, max: 4 }), co: fc.integer({ min: 1, max: 5 }),
+        // every padding form: the string rules, a number, or [top, bottom, left, right]
+        form: fc.constantFrom('valid', 'same', 'number', 'explicit'), p: fc.integer({ min: 0, max: 2 }),
+        sides: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+        mode: fc.constantFrom<DimRoundingMode | undefined>(undefined, 'floor', 'round', 'ceil'), nchw: fc.boolean(), unbatched: fc.boolean(),
         dilated: fc.boolean(), s: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
         d: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })), k: fc.tuple(fc.nat(), fc.nat()),
         kind: fc.constantFrom<ValueKind>('rand', 'exact', 'neg', 'small'), seed: fc.nat(),
@@ -544,9 +548,17 @@ export const conv2dSpec: OpSpec<Conv2DParams> = {
       .map((r) => {
         const dilations: [number, number] = r.dilated ? r.d : [1, 1];
         const strides: [number, number] = r.dilated ? [1, 1] : r.s;
-        const maxK = (n: number, d: number) => (r.pad === 'valid' ? Math.floor((n - 1) / d) + 1 : n);
-        const f: Config['f'] = [1 + (r.k[0] % maxK(r.h, dilations[0])), 1 + (r.k[1] % maxK(r.w, dilations[1])), r.ci, r.co];
-        return caseOf({ x: [r.b, r.h, r.w, r.ci], f, strides, pad: r.pad, dilations }, r.kind, r.seed);
+        const dataFormat: DataFormat = r.nchw ? 'NCHW' : 'NHWC';
+        const [t, b, l, rt] = r.sides;
+        const pad: Padding =
+          r.form === 'number' ? r.p : r.form === 'explicit' ? (r.nchw ? [[0, 0], [0, 0], [t, b], [l, rt]] : [[0, 0], [t, b], [l, rt], [0, 0]]) : (r.form as 'valid' | 'same');
+        const extra = (before: number, after: number) => (r.form === 'number' ? 2 * r.p : r.form === 'explicit' ? before + after : 0);
+        // filters up to the (padded) input; under 'valid' the dilated span must fit
+        const maxK = (n: number, d: number, pads: number) => (r.form === 'same' ? n : Math.floor((n + pads - 1) / d) + 1);
+        const f: Config['f'] = [1 + (r.k[0] % maxK(r.h, dilations[0], extra(t, b))), 1 + (r.k[1] % maxK(r.w, dilations[1], extra(l, rt))), r.ci, r.co];
+        const cfg: Config = { x: [r.unbatched ? 1 : r.b, r.h, r.w, r.ci], f, strides, pad, dilations, dataFormat, unbatched: r.unbatched };
+        if (r.mode && typeof pad !== 'string') cfg.dimRoundingMode = r.mode;
+        return caseOf(cfg, r.kind, r.seed);
       }),
 
   benchCases: (size) =>

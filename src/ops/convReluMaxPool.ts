@@ -105,6 +105,17 @@ export function gradientWellDefined(x: Tensor64, filter: Tensor64, w: Tensor64, 
   return ok;
 }
 
+/** True when the pool is a 1x1 window whose output has the shape of its input (cpu MaxPool then returns its input, #28). */
+function poolIsIdentity(c: OpCase<ConvReluMaxPoolParams>): boolean {
+  const p = c.params;
+  const [, inH, inW] = c.inputs.x.shape;
+  const [kH, kW] = c.inputs.filter.shape;
+  const convH = convOutputSize(inH, kH, p.strides[0], p.pad);
+  const convW = convOutputSize(inW, kW, p.strides[1], p.pad);
+  const [outH, outW] = [convOutputSize(convH, 1, p.poolStrides[0], p.poolPad), convOutputSize(convW, 1, p.poolStrides[1], p.poolPad)];
+  return p.poolSize[0] === 1 && p.poolSize[1] === 1 && outH === convH && outW === convW;
+}
+
 /** The conv2d part of the pipeline's parameters. */
 function convParams(c: OpCase<ConvReluMaxPoolParams>): Conv2DParams {
   return { strides: c.params.strides, pad: c.params.pad, dilations: [1, 1] };
@@ -139,7 +150,7 @@ function gradBound(c: OpCase<ConvReluMaxPoolParams>, dy: Tensor64, input: 'x' | 
   const k = input === 'x' ? filter.shape[0] * filter.shape[1] * filter.shape[3] : fwd.conv.shape[0] * fwd.conv.shape[1] * fwd.conv.shape[2];
   // NOTE: dL * w and the window sums are stored (two roundings of storage), and the backprop's result once more.
   const gk = storedGamma(k);
-  const gj = storedGamma(overlap({ filterSize: p.poolSize, strides: p.poolStrides, pad: p.poolPad }) + 1, 2);
+  const gj = storedGamma(overlap({ filterSize: p.poolSize, strides: p.poolStrides }) + 1, 2);
   const g = gk + gj + gk * gj + gamma(k, U64);
   const backprop = (t: Tensor64) => (input === 'x' ? conv2DBackpropInput(x.shape, t, abs(filter), p.strides, p.pad) : conv2DBackpropFilter(abs(x), t, filter.shape, p.strides, p.pad));
   const mag = backprop(routed).data;
@@ -274,14 +285,30 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
       readme: 16,
       note: 'follows from the MaxPool bug: webgl MaxPool, and webgpu MaxPool for some window shapes, start a window maximum at -1e20 and skip NaN',
     })),
-    ...(['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
+    {
       check: 'forward',
-      backend,
-      kind: 'semantic' as const,
+      backend: 'cpu',
+      kind: 'bug',
+      when: (c: OpCase<ConvReluMaxPoolParams>) => c.id.includes(' nonfinite') && poolIsIdentity(c),
+      readme: 28,
+      note: 'follows from the MaxPool bug: cpu MaxPool returns its input unchanged for a 1x1 window whose output shape equals the input shape, so a NaN stays NaN where TF.js\'s pooling rule (and cpu MaxPool otherwise) gives -Inf',
+    },
+    {
+      check: 'forward',
+      backend: 'tensorflow',
+      kind: 'bug',
+      when: (c: OpCase<ConvReluMaxPoolParams>) => convReluMaxPool(c.inputs.x, c.inputs.filter, c.inputs.w, c.params).pooled.data.some((v) => v === -Infinity),
+      readme: 7,
+      note: 'follows from the MaxPool bug: native MaxPool returns -FLT_MAX for a window with no value above -Inf (all NaN) instead of -Inf',
+    },
+    {
+      check: 'forward',
+      backend: 'wasm',
+      kind: 'bug',
       when: (c: OpCase<ConvReluMaxPoolParams>) => c.id.includes(' nonfinite'),
       readme: 6,
-      note: 'follows from the MaxPool semantic difference: the backends ignore NaN in a window (wasm: -Inf when it comes first), the reference propagates it',
-    })),
+      note: 'follows from the MaxPool bug: wasm MaxPool does not ignore a NaN in a window as TF.js does (-Inf when the NaN comes first)',
+    },
     {
       ...NATIVE_FILTER_GRAD_CRASH,
       when: (c: OpCase<ConvReluMaxPoolParams>) => NATIVE_FILTER_GRAD_CRASH.when(c.inputs.x.shape, c.inputs.filter.shape, convParams(c)),

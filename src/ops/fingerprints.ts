@@ -116,6 +116,14 @@ function pooled(tf: Tf, x: number[]): string {
   return typeof got === 'string' ? got : fmtValue(got[0]);
 }
 
+/** Which cell of a 2x2 window receives the gradient of a 2x2/2 max pool: its index in the window, or 'none'. */
+function gradientCell(tf: Tf, x: number[]): string {
+  const dx = read(tf, () => tf.grad((v: Tensor) => tf.maxPool(v as never, 2, 2, 'valid'))(tf.tensor4d(x, [1, 2, 2, 1]), tf.tensor4d([1], [1, 1, 1, 1])));
+  if (typeof dx === 'string') return dx;
+  const hit = Array.from(dx).map((v, i) => (v !== 0 ? `cell ${i}${Number.isNaN(x[i]) ? ' (NaN)' : ''}` : '')).filter(Boolean);
+  return hit.length === 0 ? 'none' : hit.join(', ');
+}
+
 export const MAXPOOL_FINGERPRINTS: readonly Fingerprint[] = [
   {
     name: 'gradient on ties (constant 2x2 window)',
@@ -130,10 +138,31 @@ export const MAXPOOL_FINGERPRINTS: readonly Fingerprint[] = [
       return d === '1,2,0,3,4,0,0,0,0' ? 'first of each window' : d === '0,0,0,0,1,2,0,3,4' ? 'last of each window' : `other [${d}]`;
     },
   },
+  {
+    name: "TF.js's maxPool test: [[1,2,3],[4,5,6],[7,NaN,9]], 2x2/1 (TF.js: 5,6,7,9)",
+    probe(tf) {
+      const got = read(tf, () => tf.maxPool(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, NaN, 9], [3, 3, 1]), 2, 1, 'valid'));
+      return typeof got === 'string' ? got : Array.from(got).map(fmtValue).join(',');
+    },
+  },
   { name: 'window [1, NaN, 3, 2]', probe: (tf) => pooled(tf, [1, NaN, 3, 2]) },
   { name: 'window [NaN, 1, 3, 2]', probe: (tf) => pooled(tf, [NaN, 1, 3, 2]) },
+  { name: 'window [1, 3, 2, NaN]', probe: (tf) => pooled(tf, [1, 3, 2, NaN]) },
   { name: 'window of NaNs', probe: (tf) => pooled(tf, [NaN, NaN, NaN, NaN]) },
   { name: 'window of -Inf', probe: (tf) => pooled(tf, [-Infinity, -Infinity, -Infinity, -Infinity]) },
+  { name: 'gradient, window [NaN, 1, 3, 2]', probe: (tf) => gradientCell(tf, [NaN, 1, 3, 2]) },
+  { name: 'gradient, window [1, NaN, 3, 2]', probe: (tf) => gradientCell(tf, [1, NaN, 3, 2]) },
+  { name: 'gradient, window of NaNs', probe: (tf) => gradientCell(tf, [NaN, NaN, NaN, NaN]) },
+  { name: 'gradient, window of -Inf', probe: (tf) => gradientCell(tf, [-Infinity, -Infinity, -Infinity, -Infinity]) },
+  {
+    name: "'ceil' window past the input (3x3, k=3, s=3, pad [[2,2],[1,1]]: 3x2, last row empty)",
+    probe(tf) {
+      const x = ints(9);
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [2, 2], [1, 1], [0, 0]];
+      const want = maxPool(tensor([1, 3, 3, 1], x), 3, 3, pad, 'ceil');
+      return verdict(read(tf, () => tf.maxPool(tf.tensor4d(x, [1, 3, 3, 1]), 3, 3, pad, 'ceil')), want);
+    },
+  },
   {
     name: "'same' padding, 3x3/2 over 4x4",
     probe(tf) {

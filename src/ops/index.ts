@@ -13,14 +13,38 @@ import { fusedConv2dSpec } from './fusedConv2d';
 import { fusedDepthwiseConv2dSpec } from './fusedDepthwiseConv2d';
 import { fusedMatMulSpec } from './fusedMatMul';
 import { maxPoolSpec } from './maxPool';
+import { maxPoolWithArgmaxSpec } from './maxPoolWithArgmax';
 import { multiHeadAttentionSpec } from './multiHeadAttention';
 import { multiHeadAttentionLayerSpec } from './multiHeadAttentionLayer';
+import { poolSpec } from './pool';
 import { positionalEncodingSpec } from './positionalEncoding';
 import { softmaxSpec } from './softmax';
+import { logSoftmaxSpec } from './logSoftmax';
 import { AnyOpSpec } from './types';
 import { float16StorageKnown } from './float16Storage';
 
-const SPECS: readonly AnyOpSpec[] = [conv2dSpec, conv2dTransposeSpec, depthwiseConv2dSpec, maxPoolSpec, avgPoolSpec, convReluMaxPoolSpec, matMulSpec, softmaxSpec, dotProductAttentionSpec, selfAttentionSpec, multiHeadAttentionSpec, multiHeadAttentionLayerSpec, positionalEncodingSpec, feedForwardSpec, fusedMatMulSpec, fusedConv2dSpec, fusedDepthwiseConv2dSpec];
+const SPECS: readonly AnyOpSpec[] = [
+  conv2dSpec,
+  conv2dTransposeSpec,
+  depthwiseConv2dSpec,
+  maxPoolSpec,
+  avgPoolSpec,
+  poolSpec,
+  maxPoolWithArgmaxSpec,
+  convReluMaxPoolSpec,
+  matMulSpec,
+  softmaxSpec,
+  logSoftmaxSpec,
+  dotProductAttentionSpec,
+  selfAttentionSpec,
+  multiHeadAttentionSpec,
+  multiHeadAttentionLayerSpec,
+  positionalEncodingSpec,
+  feedForwardSpec,
+  fusedMatMulSpec,
+  fusedConv2dSpec,
+  fusedDepthwiseConv2dSpec,
+];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */
 export const OPS: readonly AnyOpSpec[] = SPECS.map((spec) => ({ ...spec, known: [...spec.known, ...float16StorageKnown(spec)] }));

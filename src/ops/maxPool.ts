@@ -1,6 +1,8 @@
 /**
  * maxPool: reference/MaxPool.ts + MaxPoolGrad.ts against `tf.maxPool` (kernels
- * MaxPool, MaxPoolGrad). Notes, parts 1d and 1e.
+ * MaxPool, MaxPoolGrad), in every form TF.js accepts: 'valid', 'same', numeric
+ * and explicit pads, dimRoundingMode, rank-3 inputs. Notes, parts 1d and 1e.
+ * NaN follows TF.js: a NaN cell never wins (reference/README.md).
  *
  * Bounds: the forward selects one input, so it is exact (bound 0). The gradient
  * of a cell is a float32 sum of the dy of the windows whose maximum it is, at
@@ -12,8 +14,13 @@ import { maxPoolGrad } from '../../reference/MaxPoolGrad';
 import { abs, tensor } from '../../reference/tensor';
 import { dotBound } from '../bounds/gamma';
 import { MAXPOOL_FINGERPRINTS } from './fingerprints';
-import { PoolParams, benchPoolCase, poolArbitrary, poolOutputSize, overlap, poolCases, poolKind, windowHasTie, windowMaxima } from './poolCases';
-import { OpSpec } from './types';
+import { numericPadKnown } from './numericPadding';
+import {
+  PoolParams, benchPoolCase, overlap, poolArbitrary, poolCases, poolOutputSize,
+  windowGeometry, windowHasTie, windowHoldsNaN, windowMaxima,
+} from './poolCases';
+import { POOL_SIZE_KNOWN } from './poolSizes';
+import { OpCase, OpSpec } from './types';
 
 export const maxPoolSpec: OpSpec<PoolParams> = {
   id: 'maxPool',
@@ -24,21 +31,21 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
   cases: (seed) => poolCases('maxPool', seed),
 
   reference(c) {
-    const { filterSize, strides, pad } = c.params;
-    const value = maxPool(c.inputs.x, filterSize, strides, pad);
+    const { filterSize, strides, pad, dimRoundingMode } = c.params;
+    const value = maxPool(c.inputs.x, filterSize, strides, pad, dimRoundingMode);
     return { value, bound: new Float64Array(value.data.length) };
   },
 
-  value: (c) => maxPool(c.inputs.x, c.params.filterSize, c.params.strides, c.params.pad),
+  value: (c) => maxPool(c.inputs.x, c.params.filterSize, c.params.strides, c.params.pad, c.params.dimRoundingMode),
 
   grads: [
     {
       input: 'x',
       kernels: ['MaxPoolGrad'],
       reference(c, dy) {
-        const { filterSize, strides, pad } = c.params;
-        const value = maxPoolGrad(dy, c.inputs.x, filterSize, strides, pad);
-        const mag = maxPoolGrad(abs(dy), c.inputs.x, filterSize, strides, pad).data;
+        const { filterSize, strides, pad, dimRoundingMode } = c.params;
+        const value = maxPoolGrad(dy, c.inputs.x, filterSize, strides, pad, dimRoundingMode);
+        const mag = maxPoolGrad(abs(dy), c.inputs.x, filterSize, strides, pad, dimRoundingMode).data;
         return { value, bound: dotBound(mag, overlap(c.params), c.exact) };
       },
     },
@@ -46,9 +53,9 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
 
   fingerprints: MAXPOOL_FINGERPRINTS,
 
-  tfjs: (tf, [x], { filterSize, strides, pad }) => tf.maxPool(x as never, filterSize, strides, pad),
+  tfjs: (tf, [x], { filterSize, strides, pad, dimRoundingMode }) => tf.maxPool(x as never, filterSize, strides, pad, dimRoundingMode),
 
-  arbitrary: poolArbitrary,
+  arbitrary: (fc) => poolArbitrary(fc, 'maxPool'),
 
   benchCases: (size) => [benchPoolCase('maxPool', size)],
 
@@ -92,7 +99,25 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       name: 'rank-2 x [4,4]',
       reference: () => maxPool(tensor([4, 4]), 2, 1, 'valid'),
       tfjs: (tf) => tf.maxPool(tf.ones([4, 4]) as never, 2, 1, 'valid'),
-      message: /Error in maxPool: x must be rank 4, got rank 2/,
+      message: /Error in maxPool: x must be rank 4, or rank 3 for a batch of one, got rank 2/,
+    },
+    {
+      name: "dimRoundingMode 'ceil' with pad 'same'",
+      reference: () => maxPool(tensor([1, 4, 4, 1]), 2, 2, 'same', 'ceil'),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, 2, 2, 'same', 'ceil'),
+      message: /Error in maxPool: pad must be an integer when using dimRoundingMode ceil but got pad same/,
+    },
+    {
+      name: 'fractional pad 1.5',
+      reference: () => maxPool(tensor([1, 4, 4, 1]), 2, 1, 1.5),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, 2, 1, 1.5),
+      message: /Error in maxPool: pad must be 'valid', 'same', a non-negative integer or an explicit .* got 1.5/,
+    },
+    {
+      name: 'explicit pad on the channel axis',
+      reference: () => maxPool(tensor([1, 4, 4, 1]), 2, 1, [[0, 0], [1, 1], [1, 1], [1, 0]]),
+      tfjs: (tf) => tf.maxPool(tf.ones([1, 4, 4, 1]) as never, 2, 1, [[0, 0], [1, 1], [1, 1], [1, 0]]),
+      message: /Error in maxPool: explicit pad of the channel axis must be \[0,0\]/,
     },
     {
       name: 'gradient: dy [1,2,2,1] for an output [1,3,3,1]',
@@ -103,13 +128,15 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
   ],
 
   known: [
+    ...numericPadKnown<PoolParams>(['forward', 'grad:x'], windowGeometry),
+    ...POOL_SIZE_KNOWN,
     {
       check: 'grad:x',
       backend: 'wasm',
       kind: 'bug',
       when: (c) => windowMaxima(c).some((v) => v <= 0),
       readme: 4,
-      note: 'wasm MaxPoolGrad drops the gradient of windows whose maximum is not positive (as if its running maximum started at 0)',
+      note: 'wasm MaxPoolGrad drops the gradient of windows whose maximum is not positive: it starts its running maximum at FLT_MIN = 1.18e-38 (C++ numeric_limits<float>::min(), not lowest())',
     },
     ...(['wasm', ...BROWSER_BACKENDS] as const).map((backend) => ({
       check: 'grad:x',
@@ -118,31 +145,39 @@ export const maxPoolSpec: OpSpec<PoolParams> = {
       // NOTE: by the data, not the case kind: float16 storage rounds distinct values into ties.
       when: windowHasTie,
       readme: 5,
-      note: 'MaxPoolGrad sends the gradient of a tie to the last maximum of the window (wasm, webgl, webgpu); the reference (and cpu, tensorflow) to the first',
+      note: 'MaxPoolGrad sends the gradient of a tie to the last maximum of the window (wasm: it takes a cell when >= the running maximum; webgl, webgpu); the reference (and cpu, tensorflow) to the first',
     })),
     ...BROWSER_BACKENDS.map((backend) => ({
       check: 'forward',
       backend,
       kind: 'bug' as const,
-      when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'nan' || windowMaxima(c).some((v) => v === -Infinity),
+      when: (c: OpCase<PoolParams>) => windowMaxima(c).some((v) => v === -Infinity),
       readme: 16,
-      note: 'webgl MaxPool, and webgpu MaxPool for some window shapes, start a window maximum at -1e20 and skip NaN: a window of -Inf values gives -1e20, not -Inf, and NaN does not propagate',
+      note: 'webgl MaxPool, and webgpu MaxPool for some window shapes, start a window maximum at -1e20: a window with no value above -Inf (all -Inf, all NaN) gives -1e20, not -Inf',
     })),
-    ...(['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
+    {
       check: 'forward',
-      backend,
-      kind: 'semantic' as const,
-      when: (c: Parameters<typeof poolKind>[0]) => poolKind(c) === 'nan',
+      backend: 'wasm',
+      kind: 'bug',
+      when: windowHoldsNaN,
       readme: 6,
-      note: 'MaxPool ignores NaN in a window (cpu, tensorflow; wasm gives -Inf when the NaN comes first in its window); the reference propagates it (IEEE maximum, Math.max)',
-    })),
+      note: "wasm MaxPool (XNNPACK) does not ignore a NaN in a window as TF.js does (its cpu kernel and its own maxPool tests): -Inf when the NaN comes first in the window, another cell's value (not the maximum) in other positions",
+    },
     {
       check: 'forward',
       backend: 'tensorflow',
       kind: 'bug',
       when: (c) => windowMaxima(c).some((v) => v === -Infinity),
       readme: 7,
-      note: 'native MaxPool returns -FLT_MAX (-3.4028235e38) for a window of -Inf values instead of -Inf',
+      note: 'native MaxPool returns -FLT_MAX (-3.4028235e38) for a window with no value above -Inf (all -Inf, all NaN) instead of -Inf',
+    },
+    {
+      check: 'grad:x',
+      backend: 'tensorflow',
+      kind: 'bug',
+      when: windowHoldsNaN,
+      readme: 29,
+      note: 'native MaxPoolGrad sends the gradient of a window whose first cell is NaN to that NaN, where native MaxPool (and TF.js) take the maximum of the other cells',
     },
   ],
 };

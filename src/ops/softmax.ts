@@ -1,6 +1,7 @@
 /**
  * softmax: reference/Softmax.ts against `tf.softmax` (kernel Softmax) over the
- * last axis, and its gradient dx = y (dy - sum(dy y)).
+ * last axis of logits of rank 1 to 6 (TF.js rejects any other axis), and its
+ * gradient dx = y (dy - sum(dy y)).
  *
  * Bound: src/bounds/errorModel.ts softmaxEV (exponent errors, exp accuracy, the sum and
  * the division) and softmaxGradEV (TF.js's gradient steps).
@@ -91,6 +92,13 @@ export const softmaxSpec: OpSpec<SoftmaxParams> = {
       const shape = Array.from({ length: rank }, () => rng.int(1, 9));
       out.push(caseOf(shape, kinds[i % kinds.length], seed));
     }
+    // ranks 4 to 6 (TF.js takes any rank; the kernels reduce the last axis)
+    const high = new Rng(hashSeed(seed, 'softmax/high ranks'));
+    for (let i = 0; i < 24; i++) {
+      const rank = 4 + (i % 3);
+      const shape = [...Array.from({ length: rank - 1 }, () => high.int(1, 3)), high.int(1, 9)];
+      out.push(caseOf(shape, kinds[i % kinds.length], seed));
+    }
     return uniqueIds(withNonFinite(out, 'logits', 10));
   },
 
@@ -119,14 +127,25 @@ export const softmaxSpec: OpSpec<SoftmaxParams> = {
 
   arbitrary: (fc) =>
     fc
-      .record({ shape: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }), kind: fc.constantFrom<SoftmaxKind>('rand', 'large', 'limit', 'neginf', 'const'), seed: fc.nat() })
-      .map((r) => caseOf(r.shape, r.kind, r.seed)),
+      .record({
+        lead: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 4 }),
+        last: fc.integer({ min: 1, max: 9 }),
+        kind: fc.constantFrom<SoftmaxKind>('rand', 'large', 'limit', 'neginf', 'const'),
+        seed: fc.nat(),
+      })
+      .map((r) => caseOf([...r.lead, r.last], r.kind, r.seed)),
 
   benchCases: (size) => [({ small: 64, medium: 256, large: 1024 } as const)[size]].map((n) => caseOf([n, n], 'rand', 1)),
 
   flops: (c) => 4 * c.inputs.logits.data.length,
 
   errorInputs: [
+    {
+      name: 'dim 0 of logits [2,3]',
+      reference: () => softmax(tensor([2, 3]), 0),
+      tfjs: (tf) => tf.softmax(tf.ones([2, 3]), 0),
+      message: /Error in softmax: dim must be the last axis \(-1 or 1 for logits \[2,3\]\), got 0/,
+    },
     {
       name: 'a scalar',
       reference: () => softmax(tensor([])),

@@ -1,9 +1,17 @@
 /** The backend ids, without loading TensorFlow.js (the CLI parses flags before any backend starts). */
 import { parseList } from '../util/usage';
 
-/** Backends that run in Node, in a worker process each. */
+/** Backends that run in Node, in a worker process each: the default backends of `crosscheck check` and `bench`. */
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
-export type NodeBackendId = (typeof BACKENDS)[number];
+
+/**
+ * The float64 reference registered as a TF.js backend (src/tfjs/referenceBackend.ts).
+ * `check --backends reference` runs every op's TF.js call on it: a check of the
+ * backend's mapping of kernel attributes onto the reference (and of TF.js's
+ * op-level code around the kernels), not of a third implementation.
+ */
+export const REFERENCE_BACKEND = 'reference' as const;
+export type NodeBackendId = (typeof BACKENDS)[number] | typeof REFERENCE_BACKEND;
 
 /**
  * Backends that run in headless Chromium, one browser per backend: a TF.js
@@ -21,7 +29,7 @@ export type BrowserBackendId = keyof typeof BROWSER_VARIANTS;
 export const BROWSER_BACKENDS = Object.keys(BROWSER_VARIANTS) as BrowserBackendId[];
 
 export type BackendId = NodeBackendId | BrowserBackendId;
-export const ALL_BACKENDS: readonly BackendId[] = [...BACKENDS, ...BROWSER_BACKENDS];
+export const ALL_BACKENDS: readonly BackendId[] = [...BACKENDS, ...BROWSER_BACKENDS, REFERENCE_BACKEND];
 
 export function isBrowserBackend(id: string): id is BrowserBackendId {
   return id in BROWSER_VARIANTS;

@@ -4,7 +4,8 @@
  */
 import * as os from 'os';
 import { tf } from './tf';
-import { BACKENDS, NodeBackendId } from './backendIds';
+import { BACKENDS, NodeBackendId, REFERENCE_BACKEND } from './backendIds';
+import { registerReferenceBackend } from './referenceBackend';
 import { SupportMatrix, supportTable } from './support';
 import { cpuFlags } from '../util/cpu';
 
@@ -21,6 +22,7 @@ export async function useBackend(id: NodeBackendId): Promise<void> {
     quieted = true;
   }
   if (tf.getBackend() === id) return;
+  if (id === REFERENCE_BACKEND) registerReferenceBackend(tf);
   const ok = await tf.setBackend(id);
   await tf.ready();
   if (!ok || tf.getBackend() !== id) {

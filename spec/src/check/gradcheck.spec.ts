@@ -14,15 +14,15 @@ import { AnyOpSpec, OpCase } from '../../../src/ops/types';
  * Exact cases take 2^-10: their sums stay exact in float64 and gaps are >= 1.
  */
 const STEP: Record<string, number> = {
-  conv2d: 1e-3, maxPool: 1e-7, avgPool: 1e-3, convReluMaxPool: 1e-9, matMul: 1e-3,
+  conv2d: 1e-3, maxPool: 1e-7, avgPool: 1e-3, pool: 1e-7, convReluMaxPool: 1e-9, matMul: 1e-3,
   // smooth (extrapolated, see src/check/gradcheck.ts); feedForward's relu kinks sit far from a step this small
-  softmax: 1e-4, dotProductAttention: 1e-4, selfAttention: 1e-4, multiHeadAttention: 1e-4, multiHeadAttentionLayer: 1e-4, feedForward: 1e-6,
+  softmax: 1e-4, logSoftmax: 1e-4, dotProductAttention: 1e-4, selfAttention: 1e-4, multiHeadAttention: 1e-4, multiHeadAttentionLayer: 1e-4, feedForward: 1e-6,
 };
 const EXACT_STEP = 2 ** -10;
 
 /** Where the gradient exists: not at ties of a max (the reference picks a subgradient there). */
 function differentiable(op: AnyOpSpec, c: OpCase<unknown>): boolean {
-  return c.gradients && !(op.id === 'maxPool' && poolKind(c as never) === 'ties');
+  return c.gradients && !(['maxPool', 'pool'].includes(op.id) && poolKind(c as never) === 'ties');
 }
 
 describe.each(OPS.filter((op) => op.grads.length > 0).map((op) => [op.id, op] as const))('%s reference backward', (id, op) => {

@@ -13,6 +13,11 @@ describe('softmax cases', () => {
     expect(cases.some((c) => c.inputs.logits.shape[c.inputs.logits.shape.length - 1] === 512)).toBe(true);
   });
 
+  it('cover ranks 1 to 6', () => {
+    expect(new Set(cases.map((c) => c.inputs.logits.shape.length))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
+    expect(cases.filter((c) => c.inputs.logits.shape.length >= 4 && c.gradients).length).toBeGreaterThan(15);
+  });
+
   it('a fully masked row is NaN in the reference, everywhere else a distribution', () => {
     for (const c of cases.filter((k) => !k.id.includes(' nonfinite'))) {
       const { value } = softmaxSpec.reference(c);
@@ -29,6 +34,7 @@ describe('softmax cases', () => {
 
 describeErrorInputs(softmaxSpec, {
   // NOTE: wasm returns a scalar for the softmax of a scalar.
+  'dim 0 of logits [2,3]': ALL(THROWS(/Softmax along a non-last dimension is not yet supported\. Logits was rank 2 and dim was 0/)),
   'a scalar': { cpu: THROWS(/axis param must be in range \[-0, 0\) but got axis -1/), wasm: RETURNS([]), tensorflow: THROWS(/Invalid TF_Status: 3/) },
   'an empty last axis [2,0]': ALL(RETURNS([2, 0])),
   'gradient: dy [2,2] for y [2,3]': { ...ALL(THROWS(/could not be broadcast together with shapes 2,2 and 2,3/)), tensorflow: THROWS(/Invalid TF_Status: 3/) },
