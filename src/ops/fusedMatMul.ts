@@ -236,7 +236,14 @@ export const fusedMatMulSpec: OpSpec<FusedMatMulParams> = {
       caseOf([2, 100], [100, 3], { ...lin('linear', 'one'), transposeA: false }, 'exact', seed),
       caseOf([100, 2], [100, 3], { ...lin('linear', 'one'), transposeA: true }, 'exact', seed),
     ];
-    return uniqueIds(withNonFinite([...edges, ...gridCases(seed)], 'a', 7));
+    // NaN through relu and relu6 on wasm's XNNPACK path (no transposes, batch 1): #37
+    const nan = (['relu', 'relu6'] as const).map((act) => {
+      const c = caseOf([2, 3], [3, 4], lin(act, 'channel'), 'rand', seed, false);
+      const a = Float64Array.from(c.inputs.a.data);
+      a[1] = NaN;
+      return { ...c, id: `${c.id} nan`, inputs: { ...c.inputs, a: { shape: c.inputs.a.shape, data: a } } };
+    });
+    return uniqueIds(withNonFinite([...edges, ...nan, ...gridCases(seed)], 'a', 7));
   },
 
   reference(c): Expected {

@@ -10,6 +10,7 @@ import { depthwiseConv2dSpec } from './depthwiseConv2d';
 import { matMulSpec } from './matMul';
 import { feedForwardSpec } from './feedForward';
 import { fusedConv2dSpec } from './fusedConv2d';
+import { fusedDepthwiseConv2dSpec } from './fusedDepthwiseConv2d';
 import { fusedMatMulSpec } from './fusedMatMul';
 import { maxPoolSpec } from './maxPool';
 import { maxPoolWithArgmaxSpec } from './maxPoolWithArgmax';
@@ -42,6 +43,7 @@ const SPECS: readonly AnyOpSpec[] = [
   feedForwardSpec,
   fusedMatMulSpec,
   fusedConv2dSpec,
+  fusedDepthwiseConv2dSpec,
 ];
 
 /** Every op spec, with the discrepancies every op shares (float16 storage, src/ops/float16Storage.ts). */

@@ -49,6 +49,26 @@ describe('known discrepancies reproduce on their backend only', () => {
   });
 });
 
+describe('second oracle: the unfused composition on the same backend agrees with the reference where the fused kernel does not', () => {
+  // matMul, add, the activation: what TF.js itself runs under a gradient tape.
+  const unfused: OpSpec<Params> = {
+    ...fusedMatMulSpec, id: 'fusedMatMul-unfused', known: [], grads: [],
+    tfjs: (tf, [a, b, bias], p) => {
+      let z = tf.add(tf.matMul(a, b, p.transposeA, p.transposeB), p.bias === 'none' ? tf.scalar(0) : bias);
+      if (p.activation === 'relu') z = tf.relu(z);
+      return z;
+    },
+  };
+  it.each([
+    'a=[2,7] b=[2,4] tA=true tB=false bias=[4] act=linear v=rand',
+    'a=[64,3] b=[64,4] tA=true tB=false bias=[4] act=relu v=rand',
+    'a=[2,100] b=[100,3] tA=false tB=false bias=[1] act=linear v=exact',
+  ])('%s', async (caseId) => {
+    const records = await runChecks({ ops: [unfused], backends: ['wasm'], seed: 1, caseId });
+    expect(records.map((r) => r.status)).toEqual(['pass']);
+  });
+});
+
 describe('the check can fail: planted faults are caught on every backend', () => {
   const planted = (name: string, tfjs: OpSpec<Params>['tfjs']): OpSpec<Params> => ({
     ...fusedMatMulSpec, id: `fusedMatMul-${name}`, known: [], grads: [], tfjs,
