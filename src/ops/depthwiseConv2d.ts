@@ -263,7 +263,7 @@ const KNOWN: KnownDiscrepancy<DepthwiseParams>[] = [
     backend: 'tensorflow' as const,
     kind: 'bug' as const,
     readme: 34,
-    note: "tfjs-node's DepthwiseConv2dNativeBackpropInput and ...BackpropFilter send padding 'EXPLICIT' without explicit_paddings: libtensorflow rejects every gradient of an explicitly padded depthwiseConv2d ('explicit_paddings attribute must contain 8 values, but got: 0')",
+    note: "tfjs-node's DepthwiseConv2dNativeBackpropInput and ...BackpropFilter send padding 'EXPLICIT' without explicit_paddings: libtensorflow rejects every gradient of an explicitly padded depthwiseConv2d ('explicit_paddings attribute must contain 8 values, but got: 0'; with unequal strides it first says it 'only supports equal length strides')",
     when: (c: OpCase<DepthwiseParams>) => explicitNonZero(c),
   })),
   {
