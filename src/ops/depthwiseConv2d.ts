@@ -235,8 +235,9 @@ const KNOWN: KnownDiscrepancy<DepthwiseParams>[] = [
     note: "wasm DepthwiseConv2dNative returns zeros under 'same' padding when TensorFlow's total padding (out-1)*s + span - in is negative on an axis with more than one tap (the code of README #1, conv2d_impl.cc)",
     when: (c) => negativeSamePadding(c),
   },
+  // NOTE: on the reference backend the forward kernel reads NCHW right; TF.js's gradient still reads it as NHWC.
   ...ALL_CHECKS.flatMap((check) =>
-    (['cpu', 'wasm', 'tensorflow'] as const).map((backend) => ({
+    (check === 'forward' ? (['cpu', 'wasm', 'tensorflow'] as const) : (['cpu', 'wasm', 'tensorflow', 'reference'] as const)).map((backend) => ({
       check,
       backend,
       kind: 'bug' as const,

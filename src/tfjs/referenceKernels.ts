@@ -20,6 +20,7 @@ import { depthwiseConv2d } from '../../reference/DepthwiseConv2dNative';
 import { depthwiseConv2dNativeBackpropFilter } from '../../reference/DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInput } from '../../reference/DepthwiseConv2dNativeBackpropInput';
 import { fusedConv2d } from '../../reference/FusedConv2D';
+import { fusedDepthwiseConv2d } from '../../reference/FusedDepthwiseConv2D';
 import { fusedMatMul } from '../../reference/FusedMatMul';
 import { broadcastIndex } from '../../reference/tensor';
 import { softmax } from '../../reference/Softmax';
@@ -190,6 +191,16 @@ export const REFERENCE_KERNELS: readonly ReferenceKernel[] = [
       fusedConv2d({
         x, filter, bias, preluActivationWeights,
         strides: a.strides as Pair, pad: a.pad as Padding, dataFormat: dataFormat('FusedConv2D', a), dilations: (a.dilations ?? 1) as Pair,
+        dimRoundingMode: rounding(a), activation: fusedActivation(a), leakyreluAlpha: a.leakyreluAlpha as number | undefined,
+      }),
+  },
+  {
+    name: 'FusedDepthwiseConv2D',
+    inputs: ['x', 'filter', 'bias', 'preluActivationWeights'],
+    run: ({ x, filter, bias, preluActivationWeights }, a) =>
+      fusedDepthwiseConv2d({
+        x, filter, bias, preluActivationWeights,
+        strides: a.strides as Pair, pad: a.pad as Padding, dataFormat: dataFormat('FusedDepthwiseConv2D', a), dilations: (a.dilations ?? 1) as Pair,
         dimRoundingMode: rounding(a), activation: fusedActivation(a), leakyreluAlpha: a.leakyreluAlpha as number | undefined,
       }),
   },

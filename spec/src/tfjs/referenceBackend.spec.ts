@@ -69,7 +69,7 @@ describe("the 'reference' backend", () => {
 
   it('implements a kernel for every op spec whose kernels TF.js runs on it', () => {
     const ours = new Set(REFERENCE_KERNELS.map((k) => k.name));
-    for (const k of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'AvgPool', 'AvgPoolGrad', 'BatchMatMul', 'Softmax', 'Relu']) expect(ours).toContain(k);
+    for (const k of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPool', 'MaxPoolGrad', 'AvgPool', 'AvgPoolGrad', 'MaxPoolWithArgmax', 'BatchMatMul', 'Softmax', 'Relu', 'Relu6', 'Prelu', 'LeakyRelu', 'Elu', 'Sigmoid', 'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'FusedConv2D', 'FusedDepthwiseConv2D', '_FusedMatMul']) expect(ours).toContain(k);
     // every kernel an op spec names as its forward is either implemented or a composition the backend forwards
     const forwardKernels = new Set(OPS.flatMap((o) => o.kernels));
     const cpu = new Set(tf.getKernelsForBackend('cpu').map((k) => k.kernelName));
