@@ -224,7 +224,16 @@ function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<DepthwisePar
 
 const ALL_CHECKS = ['forward', 'grad:x', 'grad:filter'] as const;
 
-/** Known discrepancies found by this suite (README numbers; evidence in notes and README). */
+/** The webgl variants that run the packed depthwise program (WEBGL_PACK_DEPTHWISECONV follows WEBGL_PACK). */
+const PACKED_WEBGL = ['webgl', 'webgl-f16', 'webgl-noim2col'] as const;
+
+/** README number of the packed webgl program's 1e-15 (tentative: the depthwise range #30-#34 is used up). */
+const WEBGL_EPSILON_README = 48;
+
+/** Backends whose DepthwiseConv2dNative kernel reads an NCHW image as NHWC (README #31). */
+const NCHW_MISREAD = ['cpu', 'wasm', 'tensorflow', 'webgl', 'webgl-f16', 'webgl-unpacked', 'webgl-noim2col'] as const;
+
+/** Known discrepancies found by this suite (README numbers; evidence in notes/depthwise.md and the README). */
 const KNOWN: KnownDiscrepancy<DepthwiseParams>[] = [
   ...numericPadKnown<DepthwiseParams>(ALL_CHECKS, geometry),
   {
@@ -232,17 +241,25 @@ const KNOWN: KnownDiscrepancy<DepthwiseParams>[] = [
     backend: 'wasm',
     kind: 'bug',
     readme: 30,
-    note: "wasm DepthwiseConv2dNative returns zeros under 'same' padding when TensorFlow's total padding (out-1)*s + span - in is negative on an axis with more than one tap (the code of README #1, conv2d_impl.cc)",
+    note: "wasm DepthwiseConv2dNative returns zeros under 'same' padding when TensorFlow's total padding (out-1)*s + span - in is negative on an axis (filter not 1x1): the code of README #1, conv2d_impl.cc",
     when: (c) => negativeSamePadding(c),
   },
+  ...PACKED_WEBGL.map((backend) => ({
+    check: 'forward',
+    backend,
+    kind: 'bug' as const,
+    readme: WEBGL_EPSILON_README,
+    note: "webgl's packed depthwise program (multiplier 1, stride_w <= 2) starts each sum at 1e-15 and subtracts 1e-15 at the end: where a partial sum absorbs the 1e-15, an exact 0 comes back as -1e-15 (the unpacked program is exact)",
+    when: (c: OpCase<DepthwiseParams>) => c.params.dataFormat === 'NHWC' && c.inputs.filter.shape[3] === 1 && c.params.strides[1] <= 2,
+  })),
   // NOTE: on the reference backend the forward kernel reads NCHW right; TF.js's gradient still reads it as NHWC.
   ...ALL_CHECKS.flatMap((check) =>
-    (check === 'forward' ? (['cpu', 'wasm', 'tensorflow'] as const) : (['cpu', 'wasm', 'tensorflow', 'reference'] as const)).map((backend) => ({
+    ([...NCHW_MISREAD, ...(check === 'forward' ? [] : (['reference'] as const))] as const).map((backend) => ({
       check,
       backend,
       kind: 'bug' as const,
       readme: 31,
-      note: "TF.js's DepthwiseConv2dNative kernels (cpu, wasm, tensorflow) and its gradient ignore dataFormat 'NCHW': they read an NCHW image as NHWC (cpu: NaN from reads past the filter; wasm: wrong values; tensorflow: wrong values or a depth error)",
+      note: "TF.js's DepthwiseConv2dNative kernels (cpu, wasm, tensorflow, webgl) and its gradient ignore dataFormat 'NCHW': they read an NCHW image as NHWC (wrong shapes and values; cpu NaN from reads past the filter; tensorflow a depth error; webgl an invalid texture size)",
       when: (c: OpCase<DepthwiseParams>) => c.params.dataFormat === 'NCHW',
       // NOTE: read as NHWC, an NCHW image can leave XNNPACK a negative output size: 'memory access out of bounds', then every later wasm call aborts.
       ...(backend === 'wasm' && check === 'forward' ? { skip: true } : {}),
