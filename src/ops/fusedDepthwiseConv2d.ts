@@ -28,7 +28,7 @@ import { dotBound } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
 import { Conv2DParams } from './conv2d';
 import { EXACT_ACTIVATIONS, EXACT_LEAKY_ALPHAS, LEAKY_ALPHAS, ParamForm, biasGradBound, draw, fmtActivation, fmtForm, formShape, preluWeights } from './fusedMatMul';
-import { numericPadKnown, numericPadWidthWrong } from './numericPadding';
+import { numericPadKnown } from './numericPadding';
 import { KnownDiscrepancy, OpCase, OpSpec, fmtShape, uniqueIds, withNonFinite } from './types';
 
 export interface FusedDepthwiseParams extends Conv2DParams {
@@ -195,16 +195,15 @@ function negativeSamePadding(c: OpCase<FusedDepthwiseParams>): boolean {
 
 const explicitNonZero = (c: OpCase<FusedDepthwiseParams>) => typeof c.params.pad === 'object' && c.params.pad.some((side) => side[0] !== 0 || side[1] !== 0);
 
+/** The checks wasm can run: it has no depthwise backprop kernels (grad:bias needs none). */
+const wasmHasKernels = (check: string) => check === 'forward' || check === 'grad:bias';
+
 /** DepthwiseConv2dNative's known discrepancies (README #25, #30, #33, #34) on the fused kernel, and the fused ones (#35, #37, #38). */
 export const FUSED_DEPTHWISE_KNOWN: KnownDiscrepancy<FusedDepthwiseParams>[] = [
-  // #33: wasm writes past its output buffer under #25 (then every later wasm call aborts): not run.
-  ...['forward', ...GRAD_CHECKS].map((check) => ({
-    check, backend: 'wasm' as const, kind: 'bug' as const, skip: true, readme: 33,
-    note: "wasm DepthwiseConv2dNative writes past its output buffer under README #25 (numeric pad, non-square window or stride); not run",
-    when: (c: OpCase<FusedDepthwiseParams>) => numericPadWidthWrong(windowGeometry(c)),
-  })),
+  // NOTE: #33 (wasm writes past its output buffer under #25) is covered by #25's skip on wasm (numericPadKnown below).
+  // NOTE: wasm has no depthwise backprop kernels: its grad:x and grad:filter are unsupported, never one of these.
   // #35: wasm's fused kernels take only a rank-1 bias of one value per output channel.
-  ...['forward', ...GRAD_CHECKS].map((check) => ({
+  ...['forward', ...GRAD_CHECKS.filter(wasmHasKernels)].map((check) => ({
     check, backend: 'wasm' as const, kind: 'bug' as const, readme: 35,
     note: "wasm's FusedDepthwiseConv2D throws for a bias that is not [outChannels] (a scalar, or [1] with more than one output channel), which tf.fused.depthwiseConv2d accepts",
     when: (c: OpCase<FusedDepthwiseParams>) => (c.params.bias === 'scalar' || (c.params.bias === 'one' && c.inputs.filter.shape[2] * c.inputs.filter.shape[3] > 1)) && (check === 'forward' || c.params.activation === 'linear'),
@@ -220,7 +219,7 @@ export const FUSED_DEPTHWISE_KNOWN: KnownDiscrepancy<FusedDepthwiseParams>[] = [
     when: (c, expected) => c.params.activation === 'prelu' && expected !== undefined && expected.data.some((v) => v === Infinity),
   },
   // #30 on the forward, and on the gradients of the non-linear activations (TF.js runs the convolution unfused under the tape).
-  ...['forward', ...GRAD_CHECKS].map((check) => ({
+  ...['forward', ...GRAD_CHECKS.filter(wasmHasKernels)].map((check) => ({
     check, backend: 'wasm' as const, kind: 'bug' as const, readme: 30,
     note: "wasm DepthwiseConv2dNative returns zeros under 'same' padding when TensorFlow's total padding is negative on an axis with more than one tap" + (check === 'forward' ? '' : '; a non-linear activation\'s derivative then reads the wrong pre-activation'),
     when: (c: OpCase<FusedDepthwiseParams>) => negativeSamePadding(c) && (check === 'forward' || c.params.activation !== 'linear'),
@@ -230,7 +229,7 @@ export const FUSED_DEPTHWISE_KNOWN: KnownDiscrepancy<FusedDepthwiseParams>[] = [
     note: "tfjs-node's depthwise backprop kernels send padding 'EXPLICIT' without explicit_paddings: libtensorflow rejects every gradient of an explicitly padded depthwiseConv2d (the fused gradient computes both backprops)",
     when: (c: OpCase<FusedDepthwiseParams>) => explicitNonZero(c),
   })),
-  ...numericPadKnown<FusedDepthwiseParams>(['forward', ...GRAD_CHECKS], windowGeometry),
+  ...numericPadKnown<FusedDepthwiseParams>(['forward', ...GRAD_CHECKS], windowGeometry, (backend, check) => backend === 'wasm' && !wasmHasKernels(check)),
 ];
 
 export const fusedDepthwiseConv2dSpec: OpSpec<FusedDepthwiseParams> = {
