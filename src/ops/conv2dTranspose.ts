@@ -70,6 +70,12 @@ export const conv2dTransposeSpec: OpSpec<Conv2DTransposeParams> = {
         .map((c) => transposeOf(c, seed)),
     ),
 
+  // conv2d's arbitrary configurations that TF.js can transpose (NHWC, no dilations), read the other way round
+  arbitrary: (fc) =>
+    conv2dSpec.arbitrary!(fc)
+      .filter((c) => !c.params.dataFormat && c.params.dilations.every((d) => d === 1))
+      .map((c) => transposeOf(c, 1)),
+
   reference(c) {
     const { x, filter } = c.inputs;
     const { outputShape, strides, pad, dimRoundingMode } = c.params;
