@@ -13,7 +13,7 @@ import { crosscheck, interrupted } from '../helpers/cli';
 
 describe('crosscheck check: bad usage exits 2 and says what is accepted', () => {
   it.each([
-    [['check', '--backends', 'nope'], /Unknown backend 'nope' in --backends\. Available: cpu, wasm, tensorflow, webgl, webgl-f16, webgl-unpacked, webgl-noim2col, webgpu\./],
+    [['check', '--backends', 'nope'], /Unknown backend 'nope' in --backends\. Available: cpu, wasm, tensorflow, webgl, webgl-f16, webgl-unpacked, webgl-noim2col, webgpu, reference\./],
     [['check', '--ops', 'nope'], new RegExp(`Unknown op 'nope' in --ops\\. Available: ${opIds().join(', ')}\\.`)],
     [['check', '--ops', ','], /--ops is empty\. Available: conv2d/],
     [['check', '--seed', 'abc'], /--seed must be an integer from 0 to 4294967295, got 'abc'/],

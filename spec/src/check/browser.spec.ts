@@ -205,7 +205,7 @@ describe('browser backends: bad input and a missing Chromium', () => {
     expect(bad.stderr).toMatch(/--browser-endpoint must be a ws:\/\/ or wss:\/\/ URL/);
     const unknown = cli(['check', '--backends', 'webgl-f32']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/Unknown backend 'webgl-f32' in --backends\. Available: cpu, wasm, tensorflow, webgl, webgl-f16, webgl-unpacked, webgl-noim2col, webgpu\./);
+    expect(unknown.stderr).toMatch(/Unknown backend 'webgl-f32' in --backends\. Available: cpu, wasm, tensorflow, webgl, webgl-f16, webgl-unpacked, webgl-noim2col, webgpu, reference\./);
   });
 
   it('without Chromium the browser backends are unsupported, saying how to install it; the Node backends run as before', () => {
