@@ -283,7 +283,7 @@ export const convReluMaxPoolSpec: OpSpec<ConvReluMaxPoolParams> = {
       kind: 'bug' as const,
       when: (c: OpCase<ConvReluMaxPoolParams>) => c.id.includes(' nonfinite'),
       readme: 16,
-      note: 'follows from the MaxPool bug: webgl MaxPool, and webgpu MaxPool for some window shapes, start a window maximum at -1e20 and skip NaN',
+      note: 'follows from the MaxPool bug: webgl MaxPool, and webgpu MaxPool for some window shapes, start a window maximum at -1e20 (a window with no value above -Inf gives -1e20)',
     })),
     {
       check: 'forward',
