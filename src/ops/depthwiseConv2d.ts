@@ -233,7 +233,7 @@ const WEBGL_EPSILON_README = 39;
 /** Backends whose DepthwiseConv2dNative kernel reads an NCHW image as NHWC (README #31). */
 const NCHW_MISREAD = ['cpu', 'wasm', 'tensorflow', 'webgl', 'webgl-f16', 'webgl-unpacked', 'webgl-noim2col'] as const;
 
-/** Known discrepancies found by this suite (README numbers; evidence in notes/depthwise.md and the README). */
+/** Known discrepancies found by this suite (README numbers; evidence in the README). */
 const KNOWN: KnownDiscrepancy<DepthwiseParams>[] = [
   ...numericPadKnown<DepthwiseParams>(ALL_CHECKS, geometry),
   {

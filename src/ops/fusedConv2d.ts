@@ -177,7 +177,7 @@ const EDGE_CONFIGS: Config[] = [
 const GRAD_CHECKS = ['grad:x', 'grad:filter', 'grad:bias'];
 const shapesOf = (c: OpCase<FusedConv2DParams>) => [xNHWC(c), c.inputs.filter.shape] as const;
 
-/** Conv2D's known discrepancies (README #1-#3, #15, #45, #25) on the fused kernel, and the fused ones (notes/fused.md). */
+/** Conv2D's known discrepancies (README #1-#3, #15, #45, #25) on the fused kernel, and the fused ones (README #35-#38). */
 export const FUSED_CONV2D_KNOWN: KnownDiscrepancy<FusedConv2DParams>[] = [
   // #35: wasm's fused kernels take only a rank-1 bias of one value per output channel (tf.fused.conv2d accepts a scalar and [1]).
   // NOTE: wasm has no Conv2DBackpropFilter: its grad:filter is unsupported, never this.

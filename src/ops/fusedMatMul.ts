@@ -176,7 +176,7 @@ function geometry(c: OpCase<FusedMatMulParams>): { m: number; n: number; k: numb
 const hasValue = (t: Tensor64 | undefined, pred: (v: number) => boolean) => t !== undefined && t.data.some(pred);
 const grads = ['grad:a', 'grad:b', 'grad:bias'];
 
-/** Confirmed discrepancies of the fused matMul (README #35-#38; evidence in notes/fused.md). */
+/** Confirmed discrepancies of the fused matMul (README #35-#38; evidence in the README). */
 export const FUSED_MATMUL_KNOWN: KnownDiscrepancy<FusedMatMulParams>[] = [
   // #35: wasm's _FusedMatMul takes only a rank-1 bias; it throws for a scalar or a 2-D/3-D bias (the linear
   // activation runs fused under tf.grad too), and on its XNNPACK path it reads n bias values from a [1] bias.
