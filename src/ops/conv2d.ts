@@ -312,28 +312,28 @@ export const ROUNDING_GRADIENT = {
   note: 'TF.js core\'s Conv2D gradient does not pass dimRoundingMode to Conv2DBackpropInput / Conv2DBackpropFilter: where the rounding changes the output size, both gradients use the truncated geometry on every backend',
 };
 
+/**
+ * The values of an image of nx cells and a filter of nf taps, drawn for a value
+ * kind (shared by the convolution specs: conv2d, depthwiseConv2d).
+ */
+export function convValues(rng: Rng, kind: ValueKind, nx: number, nf: number): { xs: Float64Array; fs: Float64Array } {
+  if (kind === 'exact') return { xs: rng.integers(nx, -EXACT_X, EXACT_X), fs: rng.integers(nf, -EXACT_F, EXACT_F) };
+  const xs = kind === 'neg' ? rng.uniform(nx, -1, 0) : kind === 'small' ? rng.uniform(nx, -1e-3, 1e-3) : rng.uniform(nx);
+  const fs = rng.uniform(nf);
+  if (kind === 'small') {
+    for (let k = 0; k < nx; k += 3) xs[k] = k % 2 === 0 ? 0 : -0;
+  }
+  if (kind === 'special') {
+    // NaN, +Inf and -Inf in the image only: a padded cell times an infinite tap is left undefined by the notes.
+    for (const v of [NaN, Infinity, -Infinity]) xs[rng.int(0, nx - 1)] = v;
+  }
+  return { xs, fs };
+}
+
 function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<Conv2DParams> {
   const id = caseId(cfg, kind);
   const rng = new Rng(hashSeed(seed, id));
-  const nx = sizeOf(cfg.x);
-  const nf = sizeOf(cfg.f);
-  let xs: Float64Array;
-  let fs: Float64Array;
-  if (kind === 'exact') {
-    xs = rng.integers(nx, -EXACT_X, EXACT_X);
-    fs = rng.integers(nf, -EXACT_F, EXACT_F);
-  } else {
-    xs = kind === 'neg' ? rng.uniform(nx, -1, 0) : kind === 'small' ? rng.uniform(nx, -1e-3, 1e-3) : rng.uniform(nx);
-    fs = rng.uniform(nf);
-    if (kind === 'small') {
-      for (let k = 0; k < nx; k += 3) xs[k] = k % 2 === 0 ? 0 : -0;
-    }
-    if (kind === 'special') {
-      // NaN, +Inf and -Inf in the image only: a padded cell times an infinite tap is left undefined by the notes.
-      const specials = [NaN, Infinity, -Infinity];
-      for (const v of specials) xs[rng.int(0, nx - 1)] = v;
-    }
-  }
+  const { xs, fs } = convValues(rng, kind, sizeOf(cfg.x), sizeOf(cfg.f));
   const params: Conv2DParams = { strides: cfg.strides, pad: cfg.pad, dilations: cfg.dilations };
   if (cfg.dataFormat === 'NCHW') params.dataFormat = 'NCHW';
   if (cfg.dimRoundingMode) params.dimRoundingMode = cfg.dimRoundingMode;

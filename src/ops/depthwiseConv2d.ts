@@ -19,6 +19,7 @@ import { Shape, abs, sizeOf, tensor } from '../../reference/tensor';
 import { AxisPadding, DataFormat, DimRoundingMode, Padding, axisPaddings, convOutputSize, formatPadding, window2D } from '../../reference/window';
 import { dotBound } from '../bounds/gamma';
 import { Rng, hashSeed } from '../util/random';
+import { convValues } from './conv2d';
 import { WindowGeometry, numericPadKnown } from './numericPadding';
 import { KnownDiscrepancy, OpCase, OpSpec, fmtShape, uniqueIds } from './types';
 
@@ -43,9 +44,7 @@ interface Config extends DepthwiseParams {
   f: [number, number, number, number];
 }
 
-/** Largest |value| of the exact cases: sums of up to 9*9 products of these stay far below 2^24. */
-const EXACT_X = 4;
-const EXACT_F = 3;
+// The values are drawn as conv2d's (convValues): exact cases in [-4, 4] x [-3, 3], sums of up to 9*9 products far below 2^24.
 
 const nhwc = (p: Partial<DepthwiseParams> & Pick<DepthwiseParams, 'pad'>): DepthwiseParams => ({ strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC', ...p });
 
@@ -192,24 +191,7 @@ function caseOf(cfg: Config, kind: ValueKind, seed: number): OpCase<DepthwisePar
   const rm = cfg.dimRoundingMode ? ` rm=${cfg.dimRoundingMode}` : '';
   const id = `x=${fmtShape(cfg.x)} f=${fmtShape(cfg.f)} s=${fmtShape(cfg.strides)} p=${formatPadding(cfg.pad)} d=${fmtShape(cfg.dilations)} ${cfg.dataFormat}${rm} v=${kind}`;
   const rng = new Rng(hashSeed(seed, id));
-  const nx = sizeOf(cfg.x);
-  const nf = sizeOf(cfg.f);
-  let xs: Float64Array;
-  let fs: Float64Array;
-  if (kind === 'exact') {
-    xs = rng.integers(nx, -EXACT_X, EXACT_X);
-    fs = rng.integers(nf, -EXACT_F, EXACT_F);
-  } else {
-    xs = kind === 'neg' ? rng.uniform(nx, -1, 0) : kind === 'small' ? rng.uniform(nx, -1e-3, 1e-3) : rng.uniform(nx);
-    fs = rng.uniform(nf);
-    if (kind === 'small') {
-      for (let k = 0; k < nx; k += 3) xs[k] = k % 2 === 0 ? 0 : -0;
-    }
-    if (kind === 'special') {
-      // NaN, +Inf and -Inf in the image only: a padded cell times an infinite tap is left undefined by the notes.
-      for (const v of [NaN, Infinity, -Infinity]) xs[rng.int(0, nx - 1)] = v;
-    }
-  }
+  const { xs, fs } = convValues(rng, kind, sizeOf(cfg.x), sizeOf(cfg.f));
   const { strides, pad, dilations, dataFormat, dimRoundingMode } = cfg;
   const params: DepthwiseParams = { strides, pad, dilations, dataFormat };
   if (dimRoundingMode) params.dimRoundingMode = dimRoundingMode;
