@@ -118,8 +118,12 @@ export interface ModelBackendRun {
   firstBreak?: FirstBreak;
   /** The model's output on this backend against its output on `reference`. */
   endToEnd: { maxAbsErr: number; maxRelErr: number; elements: number };
+  /** --train: the gradients (of the weights; of the input for a GraphModel) against the reference run's. */
+  gradients?: { maxAbsErr: number; maxRelErr: number; elements: number };
   /** The output with recording equals the output without, bit for bit (the recording changes nothing). */
   recordingIdentical: boolean;
+  /** Set when the backend lacks a kernel the run needs (e.g. a gradient's, with --train); the calls made up to there are judged. */
+  unsupported?: string;
   /** Set when the backend could not run the model at all. */
   error?: string;
 }
