@@ -30,6 +30,9 @@ interface Info {
 
 interface KernelBackend {
   readSync(dataId: object): ArrayLike<number> | Uint8Array[];
+  read(dataId: object): Promise<ArrayLike<number> | Uint8Array[]>;
+  incRef(dataId: object): void;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 type KernelFunc = (args: { inputs: Record<string, Info | null | undefined>; backend: KernelBackend; attrs?: Record<string, unknown> }) => Info | Info[];
@@ -47,12 +50,26 @@ export interface Recorder {
   inLayer<T>(layer: string, f: () => T): T;
   /** Stops recording and restores the backend's kernels and the engine. */
   stop(): void;
+  /** Deferred recording: reads every kept tensor (`await backend.read`) into the calls and lets it go. */
+  finish(): Promise<void>;
+}
+
+/**
+ * `deferred`: a GPU backend cannot be read synchronously inside a kernel
+ * (webgpu's readSync is not dependable): each tensor is kept alive (incRef)
+ * and read after the run by `finish()`.
+ */
+export interface RecordingOptions {
+  deferred?: boolean;
 }
 
 const OUTSIDE = '(model)';
 
 function copy(backend: KernelBackend, t: Info): RecordedTensor {
-  const v = backend.readSync(t.dataId);
+  return typed(t, backend.readSync(t.dataId));
+}
+
+function typed(t: Info, v: ArrayLike<number> | Uint8Array[]): RecordedTensor {
   let data: RecordedTensor['data'];
   if (t.dtype === 'int32') data = Int32Array.from(v as ArrayLike<number>);
   else if (t.dtype === 'bool') data = Uint8Array.from(v as ArrayLike<number>);
@@ -78,8 +95,16 @@ interface Engine {
 }
 
 /** Starts recording the kernel calls made on `backendName` (which must be the active backend). */
-export function startRecording(tf: Tf, backendName: string): Recorder {
+export function startRecording(tf: Tf, backendName: string, opts: RecordingOptions = {}): Recorder {
   const calls: LiveCall[] = [];
+  const kept: { backend: KernelBackend; info: Info; into: RecordedTensor }[] = [];
+  const take = (backend: KernelBackend, t: Info): RecordedTensor => {
+    if (!opts.deferred) return copy(backend, t);
+    backend.incRef(t.dataId);
+    const into: RecordedTensor = { shape: [...t.shape], dtype: t.dtype, data: new Float32Array(0) };
+    kept.push({ backend, info: t, into });
+    return into;
+  };
   let layer = OUTSIDE;
   let phase: 'forward' | 'backward' = 'forward';
   let owner: number | undefined;
@@ -113,10 +138,10 @@ export function startRecording(tf: Tf, backendName: string): Recorder {
         if (depth === 0) {
           const outs = Array.isArray(out) ? out : [out];
           const inputs: Record<string, RecordedTensor | null> = {};
-          for (const [name, t] of Object.entries(args.inputs)) inputs[name] = t ? copy(args.backend, t) : null;
+          for (const [name, t] of Object.entries(args.inputs)) inputs[name] = t ? take(args.backend, t) : null;
           calls.push({
             index: calls.length, layer, kernel: config.kernelName, attrs: plainAttrs(args.attrs), inputs,
-            outputs: outs.map((t) => copy(args.backend, t)), phase, outputIds: outs.map((t) => t.dataId),
+            outputs: outs.map((t) => take(args.backend, t)), phase, outputIds: outs.map((t) => t.dataId),
             ...(owner === undefined ? {} : { owner }),
           });
         }
@@ -146,6 +171,18 @@ export function startRecording(tf: Tf, backendName: string): Recorder {
 
   return {
     calls,
+    async finish() {
+      const read = new Map<object, RecordedTensor>();
+      for (const k of kept.splice(0)) {
+        let t = read.get(k.info.dataId);
+        if (!t) {
+          t = typed(k.info, await k.backend.read(k.info.dataId));
+          read.set(k.info.dataId, t);
+        }
+        k.into.data = t.data;
+        k.backend.disposeData(k.info.dataId);
+      }
+    },
     inLayer: (l, f) => withContext(l, phase, owner, f),
     stop() {
       engine.addTapeNode = addTapeNode;

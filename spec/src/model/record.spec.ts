@@ -84,6 +84,28 @@ describe('recording kernel calls', () => {
     Object.values(grads).forEach((g) => g.dispose());
   });
 
+  it('reads the same values when deferred (kept alive, read after the run, as on GPU backends)', async () => {
+    const m = smallModel();
+    const x = tf.randomUniform([1, 8, 8, 2], -1, 1, 'float32', 10);
+    const sync = startRecording(tf, 'cpu');
+    (tf.tidy(() => m.predict(x)) as tf.Tensor).dispose();
+    sync.stop();
+    const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const before = dataIds();
+    const deferred = startRecording(tf, 'cpu', { deferred: true });
+    (tf.tidy(() => m.predict(x)) as tf.Tensor).dispose();
+    deferred.stop();
+    expect(dataIds()).toBeGreaterThan(before);
+    await deferred.finish();
+    // every kept tensor is let go
+    expect(dataIds()).toBe(before);
+    expect(deferred.calls.map((c) => c.kernel)).toEqual(sync.calls.map((c) => c.kernel));
+    deferred.calls.forEach((c, i) => {
+      expect(Object.values(c.inputs).map((t) => Array.from(t?.data ?? []))).toEqual(Object.values(sync.calls[i].inputs).map((t) => Array.from(t?.data ?? [])));
+      expect(c.outputs.map((t) => Array.from(t.data))).toEqual(sync.calls[i].outputs.map((t) => Array.from(t.data)));
+    });
+  });
+
   it('gives a graph node the calls up to the one that wrote its output', () => {
     const ids = [{}, {}, {}, {}];
     const call = (i: number, out: object): LiveCall => ({ index: i, layer: '(model)', kernel: 'K', attrs: {}, inputs: {}, outputs: [], phase: 'forward', outputIds: [out] });
