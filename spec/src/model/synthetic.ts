@@ -41,9 +41,7 @@ const INHERITED: Record<string, Record<string, number>> = {
 };
 
 export interface Tweak {
-  /** Multiplies the err/bound of the calls of these layers (the kernel changed). */
-  scale?: Record<string, number>;
-  /** err/bound per backend and layer, overriding. */
+  /** err/bound (differential: |diff|) per backend and layer, replacing the table's (a kernel changed). */
   set?: Record<string, Record<string, number>>;
   args?: Partial<ModelFile['args']>;
   backends?: string[];
@@ -58,7 +56,7 @@ export function syntheticModel(t: Tweak = {}): ModelFile {
     const recs: ModelRecord[] = [];
     CALLS.forEach((c, index) => {
       if (c.judged === 'skipped') return;
-      const measured = t.set?.[backend]?.[c.layer] ?? (backend === 'cpu' ? c.cpu : c.wasm) * (t.scale?.[c.layer] ?? 1);
+      const measured = t.set?.[backend]?.[c.layer] ?? (backend === 'cpu' ? c.cpu : c.wasm);
       const bound = c.judged === 'bound';
       const errToBound = bound ? measured : 0;
       const status = errToBound > 1 ? 'fail' : 'pass';
