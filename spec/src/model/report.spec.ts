@@ -2,10 +2,14 @@
  * The report of a model file (src/model/report.ts) on synthetic files
  * (spec/src/model/synthetic.ts): the first break with its kernel, err/bound and
  * replay; a run without a break says so; the per-layer table; the HTML page is
- * self-contained with a chart per backend.
+ * self-contained with a chart per backend; `crosscheck report` on a model file.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { chartCaption, chartSpec, modelHtml, modelMarkdown, modelText } from '../../../src/model/report';
 import type { ModelFile } from '../../../src/model/types';
+import { crosscheck } from '../../helpers/cli';
 import { syntheticModel } from './synthetic';
 
 describe('model report', () => {
@@ -98,5 +102,35 @@ describe('model report', () => {
     expect(html).toMatch(/<figcaption>[^<]*drawn at the floor 1\.0e-9/);
     expect(html).toMatch(/first break: _FusedMatMul/);
     expect(html).toMatch(/<tr class="fail"><td>dense<\/td><td>Dense<\/td><td>forward<\/td><td>2<\/td><td>37\.2<\/td>/);
+  });
+});
+
+describe('crosscheck report on a model file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscheck-model-report-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes model.md and model.html next to the file, or into --out, which must be empty unless --force', () => {
+    const file = path.join(dir, 'cnn6.json');
+    fs.writeFileSync(file, JSON.stringify(syntheticModel()));
+    const here = crosscheck('report', file);
+    expect(here.code).toBe(0);
+    expect(here.out).toMatch(/wrote .*model\.md and .*model\.html/);
+    expect(fs.readFileSync(path.join(dir, 'model.md'), 'utf8')).toMatch(/FIRST BREAK at layer dense \(_FusedMatMul/);
+    expect(fs.readFileSync(path.join(dir, 'model.html'), 'utf8').match(/<svg/g)).toHaveLength(2);
+    const out = path.join(dir, 'out');
+    expect(crosscheck('report', file, '--out', out).code).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['model.html', 'model.md']);
+    const again = crosscheck('report', file, '--out', out);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/the directory is not empty; pass --force/);
+    expect(crosscheck('report', file, '--out', out, '--force').code).toBe(0);
+  });
+
+  it('a check result is refused, naming the kinds it accepts', () => {
+    const check = path.join(dir, 'check.json');
+    fs.writeFileSync(check, JSON.stringify({ schema: 'tfjs-crosscheck/check@1', results: [] }));
+    const r = crosscheck('report', check);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/accepted here: a bench result \(schema "tfjs-crosscheck\/bench@1"\) or a model result \(schema "tfjs-crosscheck\/model@1"\)/);
   });
 });
