@@ -64,6 +64,19 @@ describe('model report', () => {
     expect(text).toMatch(/^…l\/conv2\/BiasAdd …ragePooling2D fwd/m);
   });
 
+  it('--train: backward rows have no inherited difference and are marked bwd (chart: "(bwd)"); a recording that changed the output is flagged', () => {
+    const train = syntheticModel({ args: { train: true } });
+    const cpu = train.runs[0];
+    cpu.layers.push({ layer: 'conv1', kind: 'Conv2D', phase: 'backward', calls: 2, ownErrToBound: 0.11, ownMaxAbsErr: 2.2e-6, ownBound: 2e-5, differentialMaxAbs: 0, status: 'pass' });
+    cpu.recordingIdentical = false;
+    const text = modelText(train);
+    expect(text).toMatch(/; a training step \(--train\): forward and backward$/m);
+    expect(text).toMatch(/^conv1 +Conv2D +bwd +2 +0\.110 +2\.2e-6 +2\.0e-5 +- +- +pass$/m);
+    expect(text).toMatch(/^ {2}WARNING: the output with recording differs from the output without it/m);
+    const values = (chartSpec(train, cpu).spec as unknown as { data: { values: { x: string; series: string }[] } }).data.values;
+    expect(values.filter((v) => v.x === 'conv1 (bwd)').map((v) => v.series)).toEqual(['own max |err|', 'own bound']);
+  });
+
   it('a backend that could not run the model says why, without a table', () => {
     const broken = syntheticModel();
     Object.assign(broken.runs[1], { error: 'kernel _FusedMatMul not registered' });
