@@ -75,7 +75,7 @@ function envLines(f: ModelFile): string[] {
   return out;
 }
 
-/** Kernel calls by how they were judged: `38 against a bound, 2 differential, 1 skipped`. */
+/** Kernel calls by how they were judged: `38 against a bound, 2 differential, 1 not judged`. */
 function judgedCounts(run: ModelBackendRun): string {
   const n = { bound: 0, differential: 0, skipped: 0 };
   for (const k of Object.values(run.kernels)) n[k.judged] += k.calls;
@@ -121,14 +121,18 @@ export function runHeadline(f: ModelFile, run: ModelBackendRun): string[] {
     lines.push(`${run.backend}: ${totalsLine(f, run)}`);
   }
   lines.push(`  ${judgedLine(run)}`);
-  if (!run.recordingIdentical) lines.push('  WARNING: the output with recording differs from the output without it: the recording changed what the backend computed.');
+  if (!run.recordingIdentical) lines.push('  WARNING: the output with recording differs from the one without: the recording changed the run.');
   return lines;
 }
 
 /** The known discrepancies the run's xfail calls matched: `#15: 2 calls (conv2 FusedConv2D forward)`. */
 export function knownLines(f: ModelFile, run: ModelBackendRun): string[] {
   const groups = new Map<string, ModelRecord[]>();
-  for (const r of recordsOf(f, run.backend)) if (r.status === 'xfail') (groups.get(String(r.known ?? '?')) ?? groups.set(String(r.known ?? '?'), []).get(String(r.known ?? '?'))!).push(r);
+  for (const r of recordsOf(f, run.backend)) {
+    if (r.status !== 'xfail') continue;
+    const k = String(r.known ?? '?');
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
+  }
   return [...groups].map(([k, rs]) => `#${k}: ${rs.length} call${rs.length > 1 ? 's' : ''} (${[...new Set(rs.map((r) => `${r.layer} ${r.kernel} ${r.check}`))].join(', ')})`);
 }
 
