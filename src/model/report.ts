@@ -233,7 +233,7 @@ export function chartSpec(f: ModelFile, run: ModelBackendRun): ChartData {
   const positive = finite.filter((p) => p.value > 0).map((p) => p.value);
   const floor = positive.length > 0 ? 10 ** (Math.floor(Math.log10(Math.min(...positive))) - 1) : 1e-12;
   const values = finite.map((p) => ({ ...p, value: Math.max(p.value, floor), zero: p.value <= 0 ? 'zero, drawn at the floor' : 'measured' }));
-  const x = { field: 'x', type: 'ordinal', sort: labels, title: 'layer (execution order)', axis: { labelAngle: -45 } };
+  const x = { field: 'x', type: 'ordinal', sort: labels, title: 'layer (execution order)', axis: { labelAngle: labels.length > 30 ? -90 : -45 } };
   const y = { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'absolute error', axis: { format: '.0e' } };
   const color = { field: 'series', type: 'nominal', sort: [...SERIES], legend: { orient: 'bottom', title: null, labelLimit: 400, columns: 2 } };
   const layers: unknown[] = [
@@ -250,7 +250,8 @@ export function chartSpec(f: ModelFile, run: ModelBackendRun): ChartData {
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `${run.backend}: own error vs inherited error per layer`,
-    width: Math.max(360, Math.min(1000, 28 * labels.length)),
+    // NOTE: 18 px a layer, so a deep model's labels stay legible; the figure scrolls sideways
+    width: Math.max(360, 18 * labels.length),
     height: 260,
     data: { values },
     layer: layers,
@@ -295,7 +296,7 @@ export async function modelHtml(f: ModelFile): Promise<string> {
   }
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>crosscheck model ${esc(f.model.id)}</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}figure{margin:1.5em 0}figcaption{font-size:13px;color:#444}pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:.5em 1em}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}tr.fail td,tr.error td{background:#fde2e2}tr.xfail td{background:#fff3cd}.break{color:#a00}</style>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}figure{margin:1.5em 0;overflow-x:auto}figcaption{font-size:13px;color:#444}pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:.5em 1em}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}tr.fail td,tr.error td{background:#fde2e2}tr.xfail td{background:#fff3cd}.break{color:#a00}</style>
 </head><body>
 <h1>crosscheck model</h1>
 <p>${esc(modelLine(f))}</p>
