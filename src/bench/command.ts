@@ -1,4 +1,4 @@
-/** `crosscheck bench` and `crosscheck report`: run the bench processes, join them, write bench.json and the reports. */
+/** `crosscheck bench` and `crosscheck report`: run the bench processes, join them, write bench.json and the reports; render bench and model results. */
 import * as cliProgress from 'cli-progress';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -67,14 +67,27 @@ export async function benchCommand(o: BenchCommandOptions): Promise<number> {
   return 0;
 }
 
+/**
+ * `crosscheck report FILE...`: bench results become report.md and report.html,
+ * model results (`crosscheck model --json`) model.md and model.html, next to
+ * each file or in --out (one subdirectory per file when there are several).
+ */
 export async function reportCommand(files: readonly string[], o: { out?: string; force: boolean }): Promise<number> {
-  if (files.length === 0) throw new UsageError('report needs at least one bench result file (bench.json).');
-  const results = files.map((f) => readResultFile(f, 'report', ['bench']).doc as BenchResult);
+  if (files.length === 0) throw new UsageError('report needs at least one result file: a bench.json, or the file of crosscheck model --json.');
+  const results = files.map((f) => readResultFile(f, 'report', ['bench', 'model']));
   for (const [i, r] of results.entries()) {
     const dir = o.out ? (results.length > 1 ? path.join(o.out, path.basename(files[i], '.json')) : o.out) : path.dirname(files[i]);
     if (o.out) prepareOutDir('--out', dir, o.force);
-    await writeReport(dir, r);
-    console.log(`wrote ${path.join(dir, 'report.md')} and ${path.join(dir, 'report.html')}`);
+    if (r.kind === 'model') {
+      const { modelHtml, modelMarkdown } = await import('../model/report');
+      fs.mkdirSync(dir, { recursive: true });
+      writeAtomic(path.join(dir, 'model.md'), modelMarkdown(r.doc));
+      writeAtomic(path.join(dir, 'model.html'), await modelHtml(r.doc));
+      console.log(`wrote ${path.join(dir, 'model.md')} and ${path.join(dir, 'model.html')}`);
+    } else {
+      await writeReport(dir, r.doc as BenchResult);
+      console.log(`wrote ${path.join(dir, 'report.md')} and ${path.join(dir, 'report.html')}`);
+    }
   }
   return 0;
 }

@@ -3,12 +3,17 @@
  * CI summaries, JUnit XML for CI test reports.
  */
 import { median } from '../bench/stats';
-import type { CompareReport, NumericChange, NumericKind, SpeedRow, SpeedVerdict } from './verdicts';
+import type { CompareReport, LayerChange, NumericChange, NumericKind, SpeedRow, SpeedVerdict } from './verdicts';
 
 const pct = (r: number) => (Number.isFinite(r) ? `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%` : '—');
 const ms = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '—');
 const pv = (p: number) => (Number.isFinite(p) ? (p < 1e-4 ? p.toExponential(1) : p.toFixed(4)) : '—');
 const speedName = (r: SpeedRow) => `${r.op} ${r.check} ${r.size} on ${r.contender}`;
+const ratio = (x: number) => (Number.isNaN(x) ? '-' : !Number.isFinite(x) ? 'inf' : x === 0 ? '0' : x < 1e-3 || x >= 1e4 ? x.toExponential(2) : x.toPrecision(3));
+const abs = (x: number | undefined) => (x === undefined ? '-' : Number.isFinite(x) ? (x === 0 ? '0' : x.toExponential(1)) : String(x));
+/** A layer's own err/bound (with its status when that changed), before -> now. */
+const ownMove = (l: LayerChange) => (l.statusFrom === l.statusTo ? `${ratio(l.ownFrom)} -> ${ratio(l.ownTo)}` : `${ratio(l.ownFrom)} (${l.statusFrom}) -> ${ratio(l.ownTo)} (${l.statusTo})`);
+const inheritedMove = (l: LayerChange) => `${abs(l.inheritedFrom)} -> ${abs(l.inheritedTo)}`;
 
 /** The verdict in one line. */
 export function headline(r: CompareReport): string {
@@ -22,6 +27,12 @@ export function headline(r: CompareReport): string {
     const machine = median(r.speed.rows.map((x) => x.machine).filter(Number.isFinite));
     const control = Number.isFinite(machine) ? `; control loop ${pct(machine)} against the baseline${r.options.normalise ? ', divided out' : ''}` : '';
     parts.push(`speed: ${r.speed.compared} entries compared, ${n('slower')} slower, ${n('faster')} faster, ${n('~')} no significant change (threshold ${(r.options.threshold * 100).toFixed(1)}%, Holm-adjusted alpha ${r.options.alpha}${control})`);
+  }
+  if (r.model) {
+    const m = r.model;
+    const n = (k: NumericKind) => m.changes.filter((c) => c.kind === k).length;
+    const lost = m.backends.filter((b) => b.regression).map((b) => b.backend);
+    parts.push(`model ${m.model}: ${m.compared} kernel calls compared, ${n('regression')} regressed, ${n('fixed')} fixed, ${n('still failing')} still failing, ${n('newly supported')} newly supported${lost.length > 0 ? `; no longer runs on ${lost.join(', ')}` : ''}`);
   }
   return `${r.regressions > 0 ? `REGRESSION: ${r.regressions} found` : 'no regression'}; ${parts.join('; ')}`;
 }
@@ -50,6 +61,18 @@ export function compareMarkdown(r: CompareReport): string {
       lines.push(`| ${x.verdict} | ${x.op} | ${x.check} | ${x.size} | ${x.contender} | ${ms(x.baseMs)} | ${ms(x.curMs)} | ${pct(x.machine)} | ${pct(x.ratio)} | ${Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}–${x.ci95[1].toFixed(3)}` : '—'} | ${pv(x.pAdjusted)} | ${x.note ?? ''} |`);
     }
     lines.push('');
+  }
+  if (r.model) {
+    const m = r.model;
+    lines.push(`## Model ${m.model}`, '');
+    for (const b of m.backends) lines.push(`- ${b.regression ? '**regression** ' : ''}${b.backend}: ${b.detail}`);
+    lines.push('');
+    if (m.layers.length === 0) lines.push('No layer changed: no call changed its status, and no accuracy drift.', '');
+    else {
+      lines.push('| verdict | backend | layer | phase | own err/bound | inherited max \\|diff\\| | detail |', '|---|---|---|---|---|---|---|');
+      for (const l of m.layers) lines.push(`| ${l.kind} | ${l.backend} | \`${l.layer}\` | ${l.phase} | ${ownMove(l)} | ${inheritedMove(l)} | ${l.detail.replace(/\|/g, '\\|')}${l.replay ? ` (replay: \`${l.replay}\`)` : ''} |`);
+      lines.push('');
+    }
   }
   for (const [title, list] of [['Only in the baseline', r.onlyInBaseline], ['Only in the current run', r.onlyInCurrent]] as const) {
     if (list.length === 0) continue;
@@ -84,6 +107,14 @@ export function compareJUnit(r: CompareReport): string {
     });
     suites.push(`  <testsuite name="speed" tests="${cases.length}" failures="${r.speed.rows.filter((x) => x.verdict === 'slower').length}">\n${cases.join('\n')}\n  </testsuite>`);
   }
+  if (r.model) {
+    const m = r.model;
+    const bad = m.layers.filter((l) => l.kind === 'regression');
+    const cases = bad.map((l) => `    <testcase classname="crosscheck.model" name="${xml(`${m.model} ${l.layer} ${l.phase} on ${l.backend}`)}"><failure message="${xml(`own err/bound ${ownMove(l)}`)}">${xml(`${l.detail}${l.replay ? `\n  replay: ${l.replay}` : ''}`)}</failure></testcase>`);
+    for (const b of m.backends.filter((x) => x.regression)) cases.push(`    <testcase classname="crosscheck.model" name="${xml(`${m.model} on ${b.backend}`)}"><failure message="${xml('the model no longer runs')}">${xml(b.detail)}</failure></testcase>`);
+    cases.push(`    <testcase classname="crosscheck.model" name="${xml(`${m.model}: ${m.compared} kernel calls compared`)}"/>`);
+    suites.push(`  <testsuite name="model" tests="${cases.length}" failures="${cases.length - 1}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="crosscheck compare" failures="${r.regressions}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
@@ -95,6 +126,15 @@ export function compareText(r: CompareReport, table: (head: string[], rows: stri
     out.push('Numerics:', table(['verdict', 'op', 'case', 'backend', 'check', 'before -> now'], r.numerics.changes.slice(0, 40).map((c) => [c.kind, c.op, c.case, c.backend, c.check, `${c.from} -> ${c.to}`])));
     for (const c of r.numerics.changes.filter((x) => x.kind === 'regression').slice(0, 10)) out.push(`  ${c.op} ${c.check} on ${c.backend}, ${c.case}: ${c.detail}${c.replay ? `\n    replay: ${c.replay}` : ''}`);
     if (r.numerics.changes.length > 40) out.push(`  ... ${r.numerics.changes.length - 40} more (--markdown FILE lists them all)`);
+  }
+  if (r.model) {
+    const m = r.model;
+    out.push(`Model ${m.model}:`, ...m.backends.map((b) => `  ${b.regression ? 'REGRESSION ' : ''}${b.backend}: ${b.detail}`));
+    if (m.layers.length > 0) {
+      out.push(table(['verdict', 'backend', 'layer', 'phase', 'own err/bound', 'inherited max |diff|'], m.layers.slice(0, 40).map((l) => [l.kind, l.backend, l.layer, l.phase, ownMove(l), inheritedMove(l)])));
+      for (const l of m.layers.filter((x) => x.kind === 'regression').slice(0, 10)) out.push(`  ${l.layer} (${l.phase}) on ${l.backend}: ${l.detail}${l.replay ? `\n    replay: ${l.replay}` : ''}`);
+      if (m.layers.length > 40) out.push(`  ... ${m.layers.length - 40} more layers (--markdown FILE lists them all)`);
+    }
   }
   if (r.speed) {
     out.push('Speed:', table(['verdict', 'op', 'check', 'size', 'contender', 'base ms', 'now ms', 'control', 'change', '95% CI', 'p (Holm)', 'note'], r.speed.rows.map((x) => [x.verdict, x.op, x.check, x.size, x.contender, ms(x.baseMs), ms(x.curMs), pct(x.machine), pct(x.ratio), Number.isFinite(x.ci95[0]) ? `${x.ci95[0].toFixed(3)}-${x.ci95[1].toFixed(3)}` : '', pv(x.pAdjusted), x.note ?? ''])));

@@ -9,6 +9,14 @@
  * - listed, not a regression: fail -> pass (fixed), unsupported -> supported,
  *   still failing, and entries present on one side only.
  *
+ * Model results (`crosscheck model --json`), per model x case x backend x check,
+ * where a case is one kernel call (`<model> #<index> <layer>`): the same
+ * numeric verdicts, so a kernel change shows up as the layer whose own error
+ * moved; per layer, its own err/bound and inherited difference before and
+ * after; per backend, the end-to-end difference and the first break. A backend
+ * that ran the model and now cannot is a regression. Two runs of different
+ * models, seeds, inputs or --train are not compared (a UsageError).
+ *
  * Speed (bench results), per op x case x check x size x contender:
  * - the machine factor: the entry's control median (a fixed JavaScript loop
  *   timed in turn with the contenders, src/bench/measure.ts) now over then. It
@@ -35,7 +43,9 @@ import type { BenchEntry, BenchResult } from '../bench/types';
 import { bootstrapRatioCI, holm, mannWhitneyGreater, median } from '../bench/stats';
 import type { Loaded } from './load';
 import type { CheckFile, ResultRecord } from '../check/results';
+import type { ModelFile, ModelRecord } from '../model/types';
 import { describeOverrides } from '../tfjs/overrides';
+import { UsageError } from '../util/usage';
 
 export interface CompareOptions {
   /** Practical threshold on the ratio of medians, in (0, 1). */
@@ -89,6 +99,43 @@ export interface SpeedRow {
   note?: string;
 }
 
+/** One layer of one backend whose kernel calls changed verdict. */
+export interface LayerChange {
+  /** The worst verdict among its calls. */
+  kind: NumericKind;
+  backend: string;
+  layer: string;
+  phase: string;
+  /** Own err/bound (largest over its calls judged against a bound), before and now. */
+  ownFrom: number;
+  ownTo: number;
+  statusFrom: string;
+  statusTo: string;
+  /** Inherited max |diff| against the reference run, before and now (undefined without one). */
+  inheritedFrom?: number;
+  inheritedTo?: number;
+  /** The worst call's change: kernel, call and what changed. */
+  detail: string;
+  replay?: string;
+}
+
+/** One backend of a model run, before and now. */
+export interface BackendChange {
+  backend: string;
+  /** `ran before, now cannot` is a regression. */
+  regression: boolean;
+  /** End to end, first break, or why it did not run, before -> now. */
+  detail: string;
+}
+
+export interface ModelCompare {
+  model: string;
+  compared: number;
+  changes: NumericChange[];
+  layers: LayerChange[];
+  backends: BackendChange[];
+}
+
 export interface CompareReport {
   baseline: string[];
   current: string[];
@@ -97,12 +144,14 @@ export interface CompareReport {
   envDiffs: { field: string; baseline: string; current: string }[];
   numerics?: { compared: number; changes: NumericChange[] };
   speed?: { compared: number; rows: SpeedRow[] };
+  model?: ModelCompare;
   onlyInBaseline: string[];
   onlyInCurrent: string[];
   regressions: number;
 }
 
 const recordKey = (r: Pick<ResultRecord, 'op' | 'case' | 'backend' | 'check'>) => `${r.op} | ${r.case} | ${r.backend} | ${r.check}`;
+const modelKey = (r: Pick<ModelRecord, 'model' | 'case' | 'backend' | 'check'>) => `${r.model} | ${r.case} | ${r.backend} | ${r.check}`;
 const entryKey = (e: Pick<BenchEntry, 'op' | 'case' | 'check' | 'size' | 'contender'>) => `${e.op} | ${e.case} | ${e.check} | ${e.size} | ${e.contender}`;
 
 const failing = (s: string) => s === 'fail' || s === 'error';
@@ -200,6 +249,79 @@ export function compareBenches(base: BenchResult, cur: BenchResult, o: CompareOp
   };
 }
 
+/** The worst first: what a layer's line says when its calls changed in several ways. */
+const SEVERITY: readonly NumericKind[] = ['regression', 'still failing', 'fixed', 'newly supported'];
+
+const fmtAbs = (x: number | undefined) => (x === undefined ? '-' : Number.isFinite(x) ? (x === 0 ? '0' : x.toExponential(1)) : String(x));
+
+/** Two model files are comparable only as runs of the same model on the same input. */
+function assertSameRun(base: { file: string; doc: ModelFile }, cur: { file: string; doc: ModelFile }): void {
+  for (const field of ['model', 'seed', 'input', 'train'] as const) {
+    const b = base.doc.args[field];
+    const c = cur.doc.args[field];
+    if (b !== c) {
+      throw new UsageError(`baseline ${base.file} and current ${cur.file} differ in args.${field} (${JSON.stringify(b)} in the baseline, ${JSON.stringify(c)} in the current run): model results compare only runs of the same model, seed, input and --train.`);
+    }
+  }
+}
+
+/** The end-to-end difference and the first break of a run, in words. */
+function runState(run: ModelFile['runs'][number] | undefined): string {
+  if (!run) return 'not run';
+  if (run.error) return `could not run: ${run.error}`;
+  const b = run.firstBreak;
+  return `end-to-end max |diff| ${fmtAbs(run.endToEnd.maxAbsErr)}, ${b ? `first break ${b.layer} ${b.kernel} call #${b.callIndex} (err/bound ${fmtE(b.errToBound)})` : 'no break'}`;
+}
+
+export function compareModels(base: { file: string; doc: ModelFile }, cur: { file: string; doc: ModelFile }, o: CompareOptions): ModelCompare & { onlyInBaseline: string[]; onlyInCurrent: string[] } {
+  assertSameRun(base, cur);
+  const b = new Map(base.doc.results.map((r) => [modelKey(r), r]));
+  const c = new Map(cur.doc.results.map((r) => [modelKey(r), r]));
+  const changes: (NumericChange & { rec: ModelRecord })[] = [];
+  let compared = 0;
+  for (const [k, r] of c) {
+    const old = b.get(k);
+    if (!old) continue;
+    compared++;
+    const ch = numericChange(old, r, o);
+    if (ch) changes.push({ ...ch, rec: r });
+  }
+  const layers: LayerChange[] = [];
+  const backends: BackendChange[] = [];
+  for (const backend of [...new Set([...base.doc.runs, ...cur.doc.runs].map((r) => r.backend))]) {
+    const rb = base.doc.runs.find((r) => r.backend === backend);
+    const rc = cur.doc.runs.find((r) => r.backend === backend);
+    const lost = !!rb && !rb.error && !!rc?.error;
+    const before = runState(rb);
+    const now = runState(rc);
+    backends.push({ backend, regression: lost, detail: before === now ? before : `${before} -> ${now}` });
+    for (const lc of rc?.layers ?? []) {
+      const lb = rb?.layers.find((x) => x.layer === lc.layer && x.phase === lc.phase);
+      if (!lb) continue;
+      const mine = changes.filter((ch) => ch.rec.backend === backend && ch.rec.layer === lc.layer && ch.rec.check === lc.phase);
+      if (mine.length === 0 && lb.status === lc.status) continue;
+      const worst = mine.sort((x, y) => SEVERITY.indexOf(x.kind) - SEVERITY.indexOf(y.kind))[0];
+      layers.push({
+        kind: worst?.kind ?? (lc.status === 'pass' ? 'fixed' : 'regression'),
+        backend, layer: lc.layer, phase: lc.phase,
+        ownFrom: lb.ownErrToBound, ownTo: lc.ownErrToBound, statusFrom: lb.status, statusTo: lc.status,
+        inheritedFrom: lb.inheritedMaxAbs, inheritedTo: lc.inheritedMaxAbs,
+        detail: worst ? `${worst.rec.kernel} call #${worst.rec.callIndex}: ${worst.detail}${mine.length > 1 ? ` (and ${mine.length - 1} more call${mine.length > 2 ? 's' : ''} of the layer)` : ''}` : `layer status ${lb.status} -> ${lc.status}`,
+        replay: worst?.replay,
+      });
+    }
+  }
+  return {
+    model: cur.doc.model.id,
+    compared,
+    changes: changes.map(({ rec: _rec, ...ch }) => ch),
+    layers,
+    backends,
+    onlyInBaseline: [...b.keys()].filter((k) => !c.has(k)).map((k) => `model: ${k}`),
+    onlyInCurrent: [...c.keys()].filter((k) => !b.has(k)).map((k) => `model: ${k}`),
+  };
+}
+
 /**
  * Whether every current process was slower (or faster) than every baseline
  * process by more than the threshold, after the machine factor. Entries from a
@@ -238,13 +360,13 @@ function envDiffs(base: Loaded, cur: Loaded): CompareReport['envDiffs'] {
     .map((k) => ({ field: `${base.kind} ${k}`, baseline: b[k] ?? '(absent)', current: c[k] ?? '(absent)' }));
 }
 
-/** Compares every kind (check, bench) present on both sides. */
+/** Compares every kind (check, bench, model) present on both sides. */
 export function compareRuns(base: readonly Loaded[], cur: readonly Loaded[], o: CompareOptions): CompareReport {
   const report: CompareReport = {
     baseline: base.map((l) => l.file), current: cur.map((l) => l.file), options: o,
     envDiffs: [], onlyInBaseline: [], onlyInCurrent: [], regressions: 0,
   };
-  for (const kind of ['check', 'bench'] as const) {
+  for (const kind of ['check', 'bench', 'model'] as const) {
     const b = base.find((l) => l.kind === kind);
     const c = cur.find((l) => l.kind === kind);
     if (!b || !c) continue;
@@ -259,8 +381,14 @@ export function compareRuns(base: readonly Loaded[], cur: readonly Loaded[], o: 
       report.speed = { compared: r.compared, rows: r.rows };
       report.onlyInBaseline.push(...r.onlyInBaseline);
       report.onlyInCurrent.push(...r.onlyInCurrent);
+    } else if (b.kind === 'model' && c.kind === 'model') {
+      const { onlyInBaseline, onlyInCurrent, ...r } = compareModels(b, c, o);
+      report.model = r;
+      report.onlyInBaseline.push(...onlyInBaseline);
+      report.onlyInCurrent.push(...onlyInCurrent);
     }
   }
-  report.regressions = (report.numerics?.changes.filter((c) => c.kind === 'regression').length ?? 0) + (report.speed?.rows.filter((r) => r.verdict === 'slower').length ?? 0);
+  report.regressions = (report.numerics?.changes.filter((c) => c.kind === 'regression').length ?? 0) + (report.speed?.rows.filter((r) => r.verdict === 'slower').length ?? 0)
+    + (report.model ? report.model.changes.filter((c) => c.kind === 'regression').length + report.model.backends.filter((x) => x.regression).length : 0);
   return report;
 }
