@@ -29,7 +29,7 @@ async function bundle() {
   const started = Date.now();
   await esbuild.build({
     // The page of `check` and the timed calls of `bench`, which builds on it (src/check cannot import src/bench).
-    stdin: { contents: "import './src/check/page';\nimport './src/bench/page';\n", resolveDir: ROOT, sourcefile: 'page-entry.ts', loader: 'ts' },
+    stdin: { contents: "import './src/check/page';\nimport './src/bench/page';\nimport './src/model/page';\n", resolveDir: ROOT, sourcefile: 'page-entry.ts', loader: 'ts' },
     bundle: true,
     format: 'iife',
     platform: 'browser',

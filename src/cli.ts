@@ -6,7 +6,8 @@
  * regression was found, 2 bad usage or unreadable input.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { BACKENDS, BROWSER_BACKENDS, CONTENDERS, parseBackends } from './tfjs/backendIds';
+import { BACKENDS, BROWSER_BACKENDS, CONTENDERS, NodeBackendId, REFERENCE_BACKEND, parseBackends } from './tfjs/backendIds';
+import { BUILTIN_MODEL_IDS } from './model/ids';
 import { BENCH_SIZES } from './ops/types';
 import { OPS, opIds, parseOps } from './ops';
 import { UsageError, parseList } from './util/usage';
@@ -40,6 +41,19 @@ interface BenchFlags {
   register: string[];
   processes: string;
   browserEndpoint?: string;
+}
+
+interface ModelFlags {
+  backends: string;
+  seed: string;
+  input?: string;
+  train: boolean;
+  json?: string;
+  force: boolean;
+  register: string[];
+  replayDir?: string;
+  browserEndpoint?: string;
+  tfFlags?: string;
 }
 
 interface CompareFlags {
@@ -101,6 +115,29 @@ async function check(o: CheckFlags): Promise<number> {
   return checkCommand(opts);
 }
 
+/** The Node backends (and `reference`): `model` and `replay` run in Node processes. */
+function nodeBackends(flag: string, list: string): NodeBackendId[] {
+  return parseList(flag, 'backend', list, [...BACKENDS, REFERENCE_BACKEND]);
+}
+
+async function model(source: string, o: ModelFlags): Promise<number> {
+  const opts = {
+    model: source, backends: parseBackends(o.backends), seed: parseSeed(o.seed), input: o.input,
+    train: o.train, json: o.json, force: o.force, register: o.register, replayDir: o.replayDir,
+    browserEndpoint: parseEndpoint(o.browserEndpoint), tfFlags: o.tfFlags === undefined ? undefined : parseTfFlags(o.tfFlags),
+  };
+  const { modelCommand } = await import('./model/command');
+  return modelCommand(opts);
+}
+
+async function replay(file: string, o: { backends: string; register: string[] }): Promise<number> {
+  const backends = nodeBackends('--backends', o.backends);
+  const { loadOverrides } = await import('./tfjs/overrides');
+  await loadOverrides(o.register);
+  const { replayCommand } = await import('./model/replay');
+  return replayCommand(file, backends);
+}
+
 async function bench(o: BenchFlags): Promise<number> {
   const processes = parseCount('--processes', o.processes);
   if (processes < 1 || processes > 20) throw new UsageError(`--processes must be an integer from 1 to 20, got '${o.processes}'.`);
@@ -154,6 +191,30 @@ function program(): Command {
     .option('--register <module>', 'load a .js/.cjs/.mjs module and call its register(tf) before the run (repeatable)', collect, [])
     .action(async (o: CheckFlags) => {
       p.setOptionValue('exitCode', await check(o));
+    });
+  p.command('model')
+    .description('run a model on each backend recording every kernel call; judge each call on its own inputs against its derived bound; name the first that breaks it')
+    .argument('<model>', `a model.json (LayersModel or GraphModel, weights beside it) or a built-in model: ${BUILTIN_MODEL_IDS.join(', ')}`)
+    .option('--backends <list>', `comma-separated backends: ${BACKENDS.join(', ')}, ${REFERENCE_BACKEND} (Node), ${BROWSER_BACKENDS.join(', ')} (headless Chromium)`, BACKENDS.join(','))
+    .option('--browser-endpoint <ws>', 'run the browser backends in the browser of a Playwright browser server (ws://HOST:PORT/PATH) instead of a local Chromium')
+    .option('--tf-flags <list>', 'TF.js flags for the browser backends\' page, KEY=VALUE,... (e.g. WEBGL_CPU_FORWARD=false)')
+    .option('--seed <n>', 'seed of the random input (uniform in [-1, 1); unless --input) and of the --train loss weights', '1')
+    .option('--input <file>', "the model's input: JSON, nested arrays or {\"shape\": [...], \"data\": [...]}, of the model's input shape")
+    .option('--train', "also record one training step: the gradient of sum(output * r), r random, for the model's weights", false)
+    .option('--json <file>', 'write every kernel-call record and the per-layer tables to FILE')
+    .option('--force', 'overwrite the --json file if it exists', false)
+    .option('--replay-dir <dir>', 'where the first breaking call of each backend is written for `crosscheck replay` (default: <tmp>/crosscheck-replay)')
+    .option('--register <module>', 'load a .js/.cjs/.mjs module and call its register(tf) before the run (repeatable)', collect, [])
+    .action(async (source: string, o: ModelFlags) => {
+      p.setOptionValue('exitCode', await model(source, o));
+    });
+  p.command('replay')
+    .description('run one kernel call written by `crosscheck model` again, alone, on Node backends, and judge it against its bound; exit 1 if it still breaks it')
+    .argument('<call>', 'the call file (its path is printed in the model report)')
+    .option('--backends <list>', `comma-separated backends: ${[...BACKENDS, REFERENCE_BACKEND].join(', ')}`, BACKENDS.join(','))
+    .option('--register <module>', 'load a .js/.cjs/.mjs module and call its register(tf) first (repeatable)', collect, [])
+    .action(async (file: string, o: { backends: string; register: string[] }) => {
+      p.setOptionValue('exitCode', await replay(file, o));
     });
   p.command('bench')
     .description('time every op on every backend and the reference; write bench.json, report.md and report.html')

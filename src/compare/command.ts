@@ -20,7 +20,7 @@ export async function compareCommand(baseline: string, current: string, o: Compa
   const cur = readResults(current, 'current');
   const common = base.filter((b) => cur.some((c) => c.kind === b.kind));
   if (common.length === 0) {
-    throw new UsageError(`baseline ${baseline} holds ${base.map((b) => `${b.kind} results`).join(' and ')} but current ${current} holds ${cur.map((c) => `${c.kind} results`).join(' and ')}: nothing to compare. Give two check results, two bench results, two model results, or two directories with check.json, bench.json and/or model.json.`);
+    throw new UsageError(`baseline ${baseline} holds ${base.map((b) => `${b.kind} results`).join(' and ')} but current ${current} holds ${cur.map((c) => `${c.kind} results`).join(' and ')}: nothing to compare. Give two check results, two bench results, two model results, or two directories with check.json, bench.json and/or model-check.json.`);
   }
   const { threshold, driftFactor, alpha, normalise } = o;
   const report = compareRuns(base, cur, { threshold, driftFactor, alpha, normalise });

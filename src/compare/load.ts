@@ -17,7 +17,7 @@ export type ResultKind = 'check' | 'bench' | 'model';
 const SCHEMA_OF: Record<ResultKind, string> = { check: CHECK_SCHEMA, bench: BENCH_SCHEMA, model: MODEL_SCHEMA };
 
 /** The file each kind is written to in a result directory. */
-export const RESULT_FILES: Record<ResultKind, string> = { check: 'check.json', bench: 'bench.json', model: 'model.json' };
+export const RESULT_FILES: Record<ResultKind, string> = { check: 'check.json', bench: 'bench.json', model: 'model-check.json' };
 
 export type Loaded = { file: string; kind: 'check'; doc: CheckFile } | { file: string; kind: 'bench'; doc: BenchResult } | { file: string; kind: 'model'; doc: ModelFile };
 
@@ -72,7 +72,7 @@ export function readResultFile(file: string, role: string, want: readonly Result
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new UsageError(`${role} ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory without check.json, bench.json or model.json' : code ?? String(e)}).`);
+    throw new UsageError(`${role} ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory without check.json, bench.json or model-check.json' : code ?? String(e)}).`);
   }
   let doc: Record<string, unknown>;
   try {
@@ -102,8 +102,8 @@ export function readResultFile(file: string, role: string, want: readonly Result
 
 /**
  * A compare argument: a result file, or a directory holding `check.json`,
- * `bench.json` and/or `model.json` (what `check --json DIR/check.json`,
- * `bench --out DIR` and `model --json DIR/model.json` write).
+ * `bench.json` and/or `model-check.json` (what `check --json DIR/check.json`,
+ * `bench --out DIR` and `model --json DIR/model-check.json` write).
  */
 export function readResults(arg: string, role: string): Loaded[] {
   let isDir = false;
@@ -114,6 +114,6 @@ export function readResults(arg: string, role: string): Loaded[] {
   }
   if (!isDir) return [readResultFile(arg, role)];
   const found = Object.values(RESULT_FILES).map((f) => path.join(arg, f)).filter((f) => fs.existsSync(f));
-  if (found.length === 0) throw new UsageError(`${role} ${arg}: a directory without check.json, bench.json or model.json.`);
+  if (found.length === 0) throw new UsageError(`${role} ${arg}: a directory without check.json, bench.json or model-check.json.`);
   return found.map((f) => readResultFile(f, role));
 }

@@ -42,6 +42,8 @@ export interface LiveCall extends KernelCall {
   outputIds: object[];
   /** A backward call: the forward call whose tape node's gradient ran it (its layer is this call's layer). */
   owner?: number;
+  /** GPU backends: GPU programs the call ran. */
+  gpuPrograms?: number;
 }
 
 export interface Recorder {
@@ -61,6 +63,8 @@ export interface Recorder {
  */
 export interface RecordingOptions {
   deferred?: boolean;
+  /** GPU programs run so far (a browser page's counter): each call records how many it ran (0: TF.js forwarded it to the CPU). */
+  programs?: () => number;
 }
 
 const OUTSIDE = '(model)';
@@ -128,6 +132,7 @@ export function startRecording(tf: Tf, backendName: string, opts: RecordingOptio
     tf.registerKernel({
       ...config,
       kernelFunc: ((args: Parameters<KernelFunc>[0]) => {
+        const programsBefore = depth === 0 ? opts.programs?.() : undefined;
         depth++;
         let out: Info | Info[];
         try {
@@ -143,6 +148,7 @@ export function startRecording(tf: Tf, backendName: string, opts: RecordingOptio
             index: calls.length, layer, kernel: config.kernelName, attrs: plainAttrs(args.attrs), inputs,
             outputs: outs.map((t) => take(args.backend, t)), phase, outputIds: outs.map((t) => t.dataId),
             ...(owner === undefined ? {} : { owner }),
+            ...(programsBefore === undefined ? {} : { gpuPrograms: opts.programs!() - programsBefore }),
           });
         }
         return out;

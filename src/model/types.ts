@@ -122,6 +122,8 @@ export interface ModelBackendRun {
   gradients?: { maxAbsErr: number; maxRelErr: number; elements: number };
   /** The output with recording equals the output without, bit for bit (the recording changes nothing). */
   recordingIdentical: boolean;
+  /** Browser backends: the browser, GPU and TF.js flags of the page (as `check` records them). */
+  browser?: Record<string, unknown>;
   /** Set when the backend lacks a kernel the run needs (e.g. a gradient's, with --train); the calls made up to there are judged. */
   unsupported?: string;
   /** Set when the backend could not run the model at all. */

@@ -182,6 +182,15 @@ export class BrowserSession {
    * rejects with its message; a crash, a lost context or a hang with BackendLost.
    */
   async bench<T>(step: unknown): Promise<T> {
+    return this.ask<T>('bench', step);
+  }
+
+  /** A whole model run in the page (src/model/page.ts), with the failures of `bench`. */
+  async model<T>(request: unknown): Promise<T> {
+    return this.ask<T>('model', request);
+  }
+
+  private async ask<T>(method: 'bench' | 'model', request: unknown): Promise<T> {
     if (this.lost) throw new BackendLost(this.lost);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -189,7 +198,8 @@ export class BrowserSession {
     });
     let reply: { ok?: T; error?: string; lost?: string };
     try {
-      reply = fromWire(await Promise.race([this.page.evaluate((w) => (globalThis as unknown as { crosscheck: { bench(w: string): Promise<string> } }).crosscheck.bench(w), toWire(step)), timeout]));
+      const evaluate = this.page.evaluate(([m, w]) => (globalThis as unknown as { crosscheck: Record<string, (w: string) => Promise<string>> }).crosscheck[m](w), [method, toWire(request)] as const);
+      reply = fromWire(await Promise.race([evaluate, timeout]));
     } catch (e) {
       if (e instanceof BackendLost) throw e;
       throw new BackendLost(this.lost ?? `the page failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
