@@ -257,6 +257,7 @@ const holds = (t: Tensor64 | undefined, pred: (v: number) => boolean) => t !== u
  * feedForward and the fused specs, whose notes these are): wasm Relu and a NaN
  * (#14), webgl's packed Relu and -Inf (#21), wasm Relu6 and a NaN (#37),
  * tfjs-node's Prelu and +Inf (#38), each as a class of one kernel's calls.
+ * #14 takes any NaN: the recorded float64 copies need not keep a NaN's sign bit.
  */
 const ACTIVATION_KNOWN: readonly KnownDiscrepancy<ActivationParams>[] = [
   { ...relu14, when: (c) => c.params.activation === 'relu' && holds(c.inputs.x, Number.isNaN) },
