@@ -5,7 +5,6 @@
  * returns the exit code: 1 when a kernel call broke its bound or errored, 2 on
  * bad input (a missing or corrupt model, an input of the wrong shape).
  */
-import Table from 'cli-table3';
 import * as os from 'os';
 import * as path from 'path';
 import type { EnvBlock } from '../tfjs/backends';
@@ -40,11 +39,6 @@ export interface ModelCommandOptions {
   tfFlags?: Record<string, FlagValue>;
 }
 
-function table(head: string[], rows: string[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
-  t.push(...rows);
-  return t.toString();
-}
 
 /** Runs every backend and returns the result file (also used by tests and the programmatic API). */
 export async function runModel(o: ModelCommandOptions, onBackend?: (b: string) => void): Promise<ModelFile> {
@@ -103,7 +97,7 @@ export async function modelCommand(o: ModelCommandOptions): Promise<number> {
   const overrides = await loadOverrides(o.register);
   const file = await runModel(o, (b) => process.stderr.isTTY && process.stderr.write(`running ${o.model} on ${b}...\n`));
   const doc: ModelFile = overrides.length > 0 ? { ...file, overrides } : file;
-  console.log(modelText(doc, table));
+  console.log(modelText(doc));
   if (overrides.length > 0) console.log(`\nKernels replaced by --register:\n${describeOverrides(overrides).map((l) => `  ${l}`).join('\n')}`);
   if (o.json) {
     writeJson(o.json, doc);

@@ -110,25 +110,33 @@ async function readKept(tf: Tf, kept: Map<string, object>): Promise<LayerOutputs
   return out;
 }
 
-/** The model's output and every layer's (graph node's) output; `nodeOutputs` maps a GraphModel node's output dataId to the node. */
-async function forward(tf: Tf, m: RunnableModel, x: Tensor, inLayer?: InLayer): Promise<{ output: Tensor; layers: LayerOutputs; nodeOutputs: Map<object, string> }> {
-  const nodeOutputs = new Map<object, string>();
+/** A GraphModel's output dataIds -> the nodes that output them, in execution order (an Identity node may hand on its input's). */
+export type NodeOutputs = Map<object, string[]>;
+
+/** Runs a GraphModel with every computing node requested as an output, the model's output node among them: one execution. */
+function executeGraph(m: RunnableModel, x: Tensor, nodeOutputs: NodeOutputs): { output: Tensor; nodes: [string, Tensor][] } {
+  const graph = m.model as unknown as { execute(x: Tensor, outputs: string[]): Tensor | Tensor[]; outputNodes: string[] };
+  const names = computingNodes(m);
+  const outName = graph.outputNodes[0].replace(/:\d+$/, '');
+  const at = names.indexOf(outName);
+  if (at < 0) throw new Error(`graph model ${m.id}: its output node ${outName} is not among its nodes`);
+  const outs = graph.execute(x, names);
+  const list = Array.isArray(outs) ? outs : [outs];
+  names.forEach((n, i) => {
+    const id = (list[i] as unknown as { dataId: object }).dataId;
+    nodeOutputs.set(id, [...(nodeOutputs.get(id) ?? []), n]);
+  });
+  return { output: list[at], nodes: names.map((n, i) => [n, list[i]]) };
+}
+
+/** The model's output and every layer's (graph node's) output. */
+async function forward(tf: Tf, m: RunnableModel, x: Tensor, nodeOutputs: NodeOutputs, inLayer?: InLayer): Promise<{ output: Tensor; layers: LayerOutputs }> {
   if (m.format === 'graph-model') {
-    // Every computing node is requested as an output, the model's output node among them: one execution.
-    const graph = m.model as unknown as { execute(x: Tensor, outputs: string[]): Tensor | Tensor[]; outputNodes: string[] };
-    const names = computingNodes(m);
-    const outName = graph.outputNodes[0].replace(/:\d+$/, '');
-    const at = names.indexOf(outName);
-    if (at < 0) throw new Error(`graph model ${m.id}: its output node ${outName} is not among its nodes`);
-    const outs = graph.execute(x, names);
-    const list = Array.isArray(outs) ? outs : [outs];
+    const { output, nodes } = executeGraph(m, x, nodeOutputs);
     const layers: LayerOutputs = new Map();
-    for (const [i, n] of names.entries()) {
-      if (list[i].dtype === 'float32') layers.set(n, Float32Array.from((await list[i].data()) as Float32Array));
-      nodeOutputs.set((list[i] as unknown as { dataId: object }).dataId, n);
-    }
-    list.forEach((t, i) => i !== at && t.dispose());
-    return { output: list[at], layers, nodeOutputs };
+    for (const [n, t] of nodes) if (t.dtype === 'float32') layers.set(n, Float32Array.from((await t.data()) as Float32Array));
+    for (const [, t] of nodes) if (t !== output) t.dispose();
+    return { output, layers };
   }
   const { undo, kept } = wrapLayers(tf, m, true, inLayer);
   let output: Tensor;
@@ -137,11 +145,11 @@ async function forward(tf: Tf, m: RunnableModel, x: Tensor, inLayer?: InLayer): 
   } finally {
     undo();
   }
-  return { output, layers: await readKept(tf, kept), nodeOutputs };
+  return { output, layers: await readKept(tf, kept) };
 }
 
 /** The gradient of sum(output * r): of the trainable weights (LayersModel, in their order) or of the input (GraphModel: its weights are constants). */
-async function trainingStep(tf: Tf, m: RunnableModel, x: Tensor, r: Tensor, inLayer?: InLayer): Promise<Float32Array> {
+async function trainingStep(tf: Tf, m: RunnableModel, x: Tensor, r: Tensor, nodeOutputs: NodeOutputs, inLayer?: InLayer): Promise<Float32Array> {
   const grads: Tensor[] = [];
   if (m.format === 'layers-model') {
     const { undo } = wrapLayers(tf, m, false, inLayer);
@@ -155,7 +163,7 @@ async function trainingStep(tf: Tf, m: RunnableModel, x: Tensor, r: Tensor, inLa
       undo();
     }
   } else {
-    grads.push(tf.grad((input: Tensor) => tf.sum(tf.mul(m.predict(input), r)))(x));
+    grads.push(tf.grad((input: Tensor) => tf.sum(tf.mul(executeGraph(m, input, nodeOutputs).output, r)))(x));
   }
   const flat = new Float32Array(grads.reduce((n, g) => n + g.size, 0));
   let at = 0;
@@ -173,16 +181,15 @@ export async function runPass(tf: Tf, m: RunnableModel, input: Float32Array, o: 
   const r = o.lossWeights ? tf.tensor(o.lossWeights, m.outputShape) : undefined;
   const recorder = o.record ? startRecording(tf, o.record, { deferred: true, programs: o.programs }) : undefined;
   const result: PassResult = { output: new Float32Array(0), layers: new Map() };
-  let nodeOutputs = new Map<object, string>();
+  const nodeOutputs: NodeOutputs = new Map();
   try {
-    const f = await forward(tf, m, x, recorder?.inLayer);
-    nodeOutputs = f.nodeOutputs;
+    const f = await forward(tf, m, x, nodeOutputs, recorder?.inLayer);
     result.layers = f.layers;
     result.output = Float32Array.from((await f.output.data()) as Float32Array);
     f.output.dispose();
     if (r) {
       try {
-        result.gradients = await trainingStep(tf, m, x, r, recorder?.inLayer);
+        result.gradients = await trainingStep(tf, m, x, r, nodeOutputs, recorder?.inLayer);
       } catch (e) {
         // NOTE: a backend without a gradient's kernel (wasm has no Conv2DBackpropFilter) cannot train this model; the calls up to there are still judged.
         const missing = e instanceof Error ? NOT_REGISTERED.exec(e.message) : null;

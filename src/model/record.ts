@@ -201,20 +201,24 @@ export function startRecording(tf: Tf, backendName: string, opts: RecordingOptio
 }
 
 /**
- * GraphModel: assigns each call to the graph node whose output it wrote, and
- * the calls before it (since the previous node's) to the same node: nodes run
- * one after another, so the calls between two node outputs are the later node's.
- * `nodeOutputs` maps an output tensor's dataId to its node name.
+ * GraphModel: assigns each forward call to the graph node whose output it
+ * wrote, and the calls before it (since the previous node's) to the same node:
+ * nodes run one after another, so the calls between two node outputs are the
+ * later node's. `nodeOutputs` maps an output tensor's dataId to the nodes that
+ * output it, in execution order (an Identity node may hand on its input's
+ * tensor; the first node not yet given a call takes it).
  */
-export function assignCallsToNodes(calls: LiveCall[], nodeOutputs: Map<object, string>, from = 0): void {
+export function assignCallsToNodes(calls: LiveCall[], nodeOutputs: Map<object, string[]>): void {
   let pending: LiveCall[] = [];
-  const used = new Set<string>();
-  for (const c of calls.slice(from)) {
+  // NOTE: per output tensor: a training step runs the nodes again, with new tensors.
+  const used = new Map<object, Set<string>>();
+  for (const c of calls) {
     if (c.phase === 'backward') continue;
     pending.push(c);
-    const node = c.outputIds.map((id) => nodeOutputs.get(id)).find((n) => n !== undefined && !used.has(n));
-    if (node === undefined) continue;
-    used.add(node);
+    const hit = c.outputIds.flatMap((id) => (nodeOutputs.get(id) ?? []).map((n) => [id, n] as const)).find(([id, n]) => !used.get(id)?.has(n));
+    if (hit === undefined) continue;
+    const [id, node] = hit;
+    used.set(id, (used.get(id) ?? new Set()).add(node));
     for (const p of pending) p.layer = node;
     pending = [];
   }

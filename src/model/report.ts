@@ -121,8 +121,25 @@ export function runHeadline(f: ModelFile, run: ModelBackendRun): string[] {
     lines.push(`${run.backend}: ${totalsLine(f, run)}`);
   }
   lines.push(`  ${judgedLine(run)}`);
+  if (run.gradients) lines.push(`  training step: gradients against the reference run's: max |diff| ${fmtAbs(run.gradients.maxAbsErr)} (rel ${fmtAbs(run.gradients.maxRelErr)})`);
+  const gpu = gpuLine(f, run);
+  if (gpu) lines.push(`  ${gpu}`);
+  if (run.unsupported) lines.push(`  unsupported: ${run.unsupported}; the calls made up to there are judged`);
   if (!run.recordingIdentical) lines.push('  WARNING: the output with recording differs from the one without: the recording changed the run.');
   return lines;
+}
+
+/**
+ * Browser backends: how many calls ran GPU programs, and which ran none (a
+ * reshape needs none; any other was computed on the CPU, by TF.js's forwarding).
+ */
+export function gpuLine(f: ModelFile, run: ModelBackendRun): string | undefined {
+  const recs = recordsOf(f, run.backend).filter((r) => r.gpuPrograms !== undefined);
+  if (recs.length === 0) return undefined;
+  const none = new Map<string, number>();
+  for (const r of recs) if (r.gpuPrograms === 0) none.set(r.kernel, (none.get(r.kernel) ?? 0) + 1);
+  const list = [...none].map(([k, n]) => (n > 1 ? `${k} x${n}` : k)).join(', ');
+  return `GPU: ${recs.length - [...none.values()].reduce((a, b) => a + b, 0)} of ${recs.length} calls ran GPU programs${list ? `; none: ${list}` : ''}`;
 }
 
 /** The known discrepancies the run's xfail calls matched: `#15: 2 calls (conv2 FusedConv2D forward)`. */

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { runModel, modelExitCode } from '../../../src/model/command';
 import type { ModelFile } from '../../../src/model/types';
 import { BACKENDS } from '../../../src/tfjs/backendIds';
+import { chromiumPath } from '../../../src/tfjs/browser';
 import { crosscheck, ROOT } from '../../helpers/cli';
 
 const FAULTS = path.join(ROOT, 'spec', 'faults');
@@ -48,11 +49,30 @@ describe('crosscheck model: the built-in models', () => {
   }
 });
 
+const CHROMIUM = chromiumPath();
+const maybe = CHROMIUM ? describe : describe.skip;
+
+maybe(`crosscheck model: the browser backends${CHROMIUM ? '' : " (skipped: no Chromium; .ci/run installs Debian's chromium)"}`, () => {
+  it('mobilenet (graph model, fused kernels) on webgl and webgpu: no call beyond its bound, every fused kernel ran GPU programs', async () => {
+    const file = await run('mobilenet', { backends: ['webgl', 'webgpu'] });
+    for (const r of file.runs) {
+      expect({ backend: r.backend, error: r.error, firstBreak: r.firstBreak?.kernel }).toEqual({ backend: r.backend, error: undefined, firstBreak: undefined });
+      expect(r.recordingIdentical).toBe(true);
+      expect(r.browser).toBeDefined();
+    }
+    const fused = file.results.filter((x) => ['FusedConv2D', 'FusedDepthwiseConv2D', '_FusedMatMul'].includes(x.kernel));
+    expect(fused.length).toBeGreaterThanOrEqual(10);
+    // the GPU kernel, not TF.js's CPU forwarding, computed each of them
+    expect(fused.filter((x) => !(x.gpuPrograms! > 0)).map((x) => `${x.backend} ${x.case}`)).toEqual([]);
+    expect(fused.every((x) => x.judged === 'bound' && (x.status === 'pass' || x.status === 'xfail'))).toBe(true);
+  });
+});
+
 describe('crosscheck model: a planted fault is named, nothing else', () => {
   it('a Softmax without max subtraction (cnn, large logits): the dense layer, after every earlier layer within its bound', async () => {
-    // An input 300x the usual scale drives the logits past exp's float32 range (~88.7).
+    // An input 1000x the usual scale drives the logits past exp's float32 range (~88.7).
     const { modelInput } = await import('../../../src/model/run');
-    const x = Array.from(modelInput([1, 16, 16, 3], 1), (v) => v * 300);
+    const x = Array.from(modelInput([1, 16, 16, 3], 1), (v) => v * 1000);
     const input = path.join(tmp, 'large.json');
     fs.writeFileSync(input, JSON.stringify({ shape: [1, 16, 16, 3], data: x }));
     const file = await run('cnn', { input, register: [path.join(FAULTS, 'softmax-no-max.js')] });

@@ -109,8 +109,9 @@ describe('recording kernel calls', () => {
   it('gives a graph node the calls up to the one that wrote its output', () => {
     const ids = [{}, {}, {}, {}];
     const call = (i: number, out: object): LiveCall => ({ index: i, layer: '(model)', kernel: 'K', attrs: {}, inputs: {}, outputs: [], phase: 'forward', outputIds: [out] });
-    const calls = [call(0, {}), call(1, ids[0]), call(2, {}), call(3, ids[1]), call(4, {})];
-    assignCallsToNodes(calls, new Map([[ids[0], 'a'], [ids[1], 'b']]));
-    expect(calls.map((c) => c.layer)).toEqual(['a', 'a', 'b', 'b', '(model)']);
+    const calls = [call(0, {}), call(1, ids[0]), call(2, {}), call(3, ids[1]), call(4, ids[1]), call(5, {})];
+    // node c is an Identity handing on b's tensor: the second call writing it is c's
+    assignCallsToNodes(calls, new Map([[ids[0], ['a']], [ids[1], ['b', 'c']]]));
+    expect(calls.map((c) => c.layer)).toEqual(['a', 'a', 'b', 'b', 'c', '(model)']);
   });
 });
