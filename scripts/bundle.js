@@ -5,7 +5,10 @@
  * bench's timed calls) into dist/browser/page.js
  * with esbuild, from the locked packages. Node-only modules that the op specs
  * reach but never call in the page (fs, path, ...) are left empty; tfjs-layers'
- * MultiHeadAttention is imported directly from its ES module.
+ * MultiHeadAttention is imported directly from its ES module, and the suite's
+ * TF.js namespace (src/tfjs/tf.ts, tfjs-node) is the page's @tensorflow/tfjs
+ * (src/tfjs/tf.page.ts). The page of `crosscheck model` (src/model/page.ts)
+ * is bundled with them.
  */
 'use strict';
 const path = require('path');
@@ -22,6 +25,8 @@ const pagePlugin = {
     build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
     // The Node loader transpiles tfjs-layers' ES modules on require; the page imports the layer itself.
     build.onResolve({ filter: /tfjs\/layersLoader$/ }, () => ({ path: path.join(ROOT, 'src', 'tfjs', 'layersLoader.page.ts') }));
+    // Code shared with Node imports the suite's TF.js from src/tfjs/tf.ts (tfjs-node); the page's is @tensorflow/tfjs.
+    build.onResolve({ filter: /^\.\.\/tfjs\/tf$/ }, () => ({ path: path.join(ROOT, 'src', 'tfjs', 'tf.page.ts') }));
   },
 };
 

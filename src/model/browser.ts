@@ -11,6 +11,7 @@ import type { BrowserBackendId } from '../tfjs/backendIds';
 import { BrowserSession } from '../tfjs/browser';
 import { useBackend } from '../tfjs/backends';
 import type { FlagValue } from '../tfjs/flags';
+import { FLOAT16, FLOAT32 } from '../bounds/gamma';
 import { runPass } from './execute';
 import { loadModel } from './load';
 import type { PageModelReply, PageModelRequest, WireTensor } from './page';
@@ -54,7 +55,9 @@ export async function runModelInBrowser(job: ModelJob, opts: { register: readonl
     outputIds: [],
   }));
   const pass = { ...reply.pass, layers: new Map(reply.pass.layers), calls };
-  const outcome = await judgeRun(job, refModel, pass, ref, reply.plain, started);
+  // NOTE: the storage the page measured (float16 on webgl-f16): each call's bound is derived for it, as `check` does.
+  const storage = session.env.page.storage === 'float16' ? FLOAT16 : FLOAT32;
+  const outcome = await judgeRun(job, refModel, pass, ref, reply.plain, started, storage);
   outcome.run.browser = session.env as unknown as Record<string, unknown>;
   return outcome;
 }

@@ -26,6 +26,7 @@ import { Tensor64, broadcastIndex, sizeOf, tensor } from '../../reference/tensor
 import { DataFormat, DimRoundingMode, Padding, formatPadding } from '../../reference/window';
 import { activationEV } from '../bounds/activation';
 import { input } from '../bounds/errorModel';
+import { FLOAT32, Storage, withStorage } from '../bounds/gamma';
 import { ElementwiseResult, judgeElements } from '../check/elementwise';
 import { fmtRatio } from '../check/summary';
 import { avgPoolSpec } from '../ops/avgPool';
@@ -53,6 +54,8 @@ export interface CallToJudge {
   outputs: Tensor64[];
   /** For the known discrepancies. */
   backend: BackendId | string;
+  /** How the backend stores values (float16: webgl-f16); the bound is derived for it (src/bounds/gamma.ts). */
+  storage?: Storage;
 }
 
 export interface CallJudgement {
@@ -491,11 +494,12 @@ function describe(call: CallToJudge, plan: Plan<unknown>, r: ElementwiseResult):
 export function judgeCall(call: CallToJudge): CallJudgement | undefined {
   const planner = Object.prototype.hasOwnProperty.call(PLANNERS, call.kernel) ? PLANNERS[call.kernel] : undefined;
   if (!planner) return undefined;
-  const plan = planner(call);
+  const storage = call.storage ?? FLOAT32;
+  const plan = withStorage(storage, () => planner(call));
   const n = plan.expected.value.data.length;
   const result: ElementwiseResult = plan.gotMismatch
     ? { ok: false, errToBound: Infinity, maxAbsErr: Infinity, mismatches: n, signedZeroMismatches: 0, elements: n, shapeMismatch: plan.gotMismatch }
-    : judgeElements(plan.expected.value, plan.expected.bound, plan.got, plan.strictZeroSign);
+    : judgeElements(plan.expected.value, plan.expected.bound, plan.got, plan.strictZeroSign, storage.overflow);
   const base = { spec: plan.spec, check: plan.check, result, expected: plan.expected };
   if (result.ok) return { ...base, status: 'pass' };
   const known = knownFor(plan, call.backend);

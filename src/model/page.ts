@@ -13,6 +13,8 @@ import type { Tf } from '../tfjs/tf';
 import { fromWire, toWire } from '../util/wire';
 import { pageProbes } from '../check/page';
 import { PassResult, RunnableModel, plainOutput, runPass } from './execute';
+// The built-in models' custom layers, registered with the page's TF.js (the transformer fixture needs them).
+import './builtins';
 import type { RecordedTensor } from './types';
 
 const tf = tfjs as unknown as Tf;

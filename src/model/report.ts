@@ -122,6 +122,10 @@ export function runHeadline(f: ModelFile, run: ModelBackendRun): string[] {
   }
   lines.push(`  ${judgedLine(run)}`);
   if (run.gradients) lines.push(`  training step: gradients against the reference run's: max |diff| ${fmtAbs(run.gradients.maxAbsErr)} (rel ${fmtAbs(run.gradients.maxRelErr)})`);
+  if (!b && !Number.isFinite(run.endToEnd.maxAbsErr)) {
+    lines.push('  the output holds Inf or NaN where the reference run does not, yet no kernel call broke its bound: a value changed');
+    lines.push("  outside the kernels (as it was stored, e.g. an overflow in float16 storage); the inherited column shows where it enters");
+  }
   const gpu = gpuLine(f, run);
   if (gpu) lines.push(`  ${gpu}`);
   if (run.unsupported) lines.push(`  unsupported: ${run.unsupported}; the calls made up to there are judged`);

@@ -24,6 +24,7 @@ import { tf } from '../tfjs/tf';
 import { useBackend } from '../tfjs/backends';
 import type { BackendId, NodeBackendId } from '../tfjs/backendIds';
 import { jsonNumber } from '../check/elementwise';
+import { BeyondStorageRange, FLOAT32, Storage } from '../bounds/gamma';
 import type { Status } from '../check/results';
 import { writeJson } from '../util/io';
 import { Rng, hashSeed } from '../util/random';
@@ -156,7 +157,7 @@ export async function runModelOnBackend(job: ModelJob): Promise<BackendOutcome> 
  * the browser backends: src/model/browser.ts): each call on its own inputs,
  * the per-layer rows, the first break, end to end.
  */
-export async function judgeRun(job: ModelJob, m: Pick<LoadedModel, 'id' | 'format' | 'inputShape' | 'outputShape' | 'layerKinds'>, pass: PassResult, ref: PassResult, plain: Float32Array, started: number): Promise<BackendOutcome> {
+export async function judgeRun(job: ModelJob, m: Pick<LoadedModel, 'id' | 'format' | 'inputShape' | 'outputShape' | 'layerKinds'>, pass: PassResult, ref: PassResult, plain: Float32Array, started: number, storage: Storage = FLOAT32): Promise<BackendOutcome> {
   const calls = pass.calls ?? [];
 
   // 3. Each call judged on its own inputs, or replayed on cpu.
@@ -174,7 +175,7 @@ export async function judgeRun(job: ModelJob, m: Pick<LoadedModel, 'id' | 'forma
     let judged: Judged = 'differential';
     try {
       const j = floatIn && call.outputs.length > 0 ? judgeCall({
-        kernel: call.kernel, attrs: call.attrs, backend: job.backend,
+        kernel: call.kernel, attrs: call.attrs, backend: job.backend, storage,
         inputs: Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, t ? as64(t) : null])),
         outputs: call.outputs.map(as64),
       }) : undefined;
@@ -185,11 +186,17 @@ export async function judgeRun(job: ModelJob, m: Pick<LoadedModel, 'id' | 'forma
           ...base, status: j.status, errToBound: r.errToBound, maxAbsErr: r.maxAbsErr, mismatches: r.mismatches,
           signedZeroMismatches: r.signedZeroMismatches, elements: r.elements, worst: r.worst, judged, spec: `${j.spec} ${j.check}`,
           ...(j.message ? { message: j.message } : {}), ...(j.known !== undefined ? { known: j.known } : {}),
+          ...(storage.name === 'float16' ? { storage: 'float16' as const } : {}),
         });
       }
     } catch (e) {
-      judged = 'bound';
-      records.push({ ...base, status: 'error', errToBound: Infinity, maxAbsErr: Infinity, mismatches: 0, signedZeroMismatches: 0, elements: 0, judged, message: e instanceof Error ? e.message : String(e) });
+      if (e instanceof BeyondStorageRange) {
+        judged = 'bound';
+        records.push({ ...base, status: 'unsupported', errToBound: 0, maxAbsErr: 0, mismatches: 0, signedZeroMismatches: 0, elements: 0, judged, message: `not judged on float16 storage: ${e.message}` });
+      } else {
+        judged = 'bound';
+        records.push({ ...base, status: 'error', errToBound: Infinity, maxAbsErr: Infinity, mismatches: 0, signedZeroMismatches: 0, elements: 0, judged, message: e instanceof Error ? e.message : String(e) });
+      }
     }
     if (judged === 'differential') {
       const rec: ModelRecord = { ...base, status: 'pass', errToBound: 0, maxAbsErr: 0, mismatches: 0, signedZeroMismatches: 0, elements: call.outputs.reduce((n, o) => n + o.data.length, 0), judged };
