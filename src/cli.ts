@@ -247,8 +247,8 @@ function program(): Command {
       p.setOptionValue('exitCode', await compare(baseline, current, o));
     });
   p.command('report')
-    .description('render bench results as Markdown and self-contained HTML')
-    .argument('<results...>', 'bench.json files')
+    .description('render bench or model results (crosscheck bench, crosscheck model --json) as Markdown and self-contained HTML')
+    .argument('<results...>', 'bench.json or model result files')
     .option('--out <dir>', 'output directory (default: next to each results file)')
     .option('--force', 'write into a non-empty --out directory', false)
     .action(async (files: string[], o: { out?: string; force: boolean }) => {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { EnvBlock } from '../tfjs/backends';
 import type { BackendId } from '../tfjs/backendIds';
 import type { FlagValue } from '../tfjs/flags';
-import { describeOverrides, loadOverrides, registerFlags } from '../tfjs/overrides';
+import { loadOverrides, registerFlags } from '../tfjs/overrides';
 import { assertWritable, writeJson } from '../util/io';
 import { lastWords, runNodeScript } from '../util/children';
 import { decode } from '../util/json';
@@ -98,7 +98,6 @@ export async function modelCommand(o: ModelCommandOptions): Promise<number> {
   const file = await runModel(o, (b) => process.stderr.isTTY && process.stderr.write(`running ${o.model} on ${b}...\n`));
   const doc: ModelFile = overrides.length > 0 ? { ...file, overrides } : file;
   console.log(modelText(doc));
-  if (overrides.length > 0) console.log(`\nKernels replaced by --register:\n${describeOverrides(overrides).map((l) => `  ${l}`).join('\n')}`);
   if (o.json) {
     writeJson(o.json, doc);
     console.log(`\nwrote ${doc.results.length} kernel-call records to ${o.json}`);
