@@ -185,18 +185,25 @@ export function numericChange(base: ResultRecord, cur: ResultRecord, o: CompareO
   return undefined;
 }
 
-export function compareChecks(base: CheckFile, cur: CheckFile, o: CompareOptions): { compared: number; changes: NumericChange[]; onlyInBaseline: string[]; onlyInCurrent: string[] } {
-  const b = new Map(base.results.map((r) => [recordKey(r), r]));
-  const c = new Map(cur.results.map((r) => [recordKey(r), r]));
-  const changes: NumericChange[] = [];
+/** The records of both runs matched by `key`, and the numeric change of each matched pair that changed. */
+function matchRecords<R extends ResultRecord>(base: readonly R[], cur: readonly R[], key: (r: R) => string, o: CompareOptions): { b: Map<string, R>; c: Map<string, R>; compared: number; changes: (NumericChange & { rec: R })[] } {
+  const b = new Map(base.map((r) => [key(r), r]));
+  const c = new Map(cur.map((r) => [key(r), r]));
+  const changes: (NumericChange & { rec: R })[] = [];
   let compared = 0;
   for (const [k, r] of c) {
     const old = b.get(k);
     if (!old) continue;
     compared++;
     const ch = numericChange(old, r, o);
-    if (ch) changes.push(ch);
+    if (ch) changes.push({ ...ch, rec: r });
   }
+  return { b, c, compared, changes };
+}
+
+export function compareChecks(base: CheckFile, cur: CheckFile, o: CompareOptions): { compared: number; changes: NumericChange[]; onlyInBaseline: string[]; onlyInCurrent: string[] } {
+  const { b, c, compared, changes: matched } = matchRecords(base.results, cur.results, recordKey, o);
+  const changes: NumericChange[] = matched.map(({ rec: _rec, ...ch }) => ch);
   return {
     compared,
     changes,
@@ -275,17 +282,7 @@ function runState(run: ModelFile['runs'][number] | undefined): string {
 
 export function compareModels(base: { file: string; doc: ModelFile }, cur: { file: string; doc: ModelFile }, o: CompareOptions): ModelCompare & { onlyInBaseline: string[]; onlyInCurrent: string[] } {
   assertSameRun(base, cur);
-  const b = new Map(base.doc.results.map((r) => [modelKey(r), r]));
-  const c = new Map(cur.doc.results.map((r) => [modelKey(r), r]));
-  const changes: (NumericChange & { rec: ModelRecord })[] = [];
-  let compared = 0;
-  for (const [k, r] of c) {
-    const old = b.get(k);
-    if (!old) continue;
-    compared++;
-    const ch = numericChange(old, r, o);
-    if (ch) changes.push({ ...ch, rec: r });
-  }
+  const { b, c, compared, changes } = matchRecords(base.doc.results, cur.doc.results, modelKey, o);
   const layers: LayerChange[] = [];
   const backends: BackendChange[] = [];
   for (const backend of [...new Set([...base.doc.runs, ...cur.doc.runs].map((r) => r.backend))]) {

@@ -9,14 +9,11 @@
 import { tf } from '../tfjs/tf';
 import type { BrowserBackendId } from '../tfjs/backendIds';
 import { BrowserSession } from '../tfjs/browser';
-import { useBackend } from '../tfjs/backends';
 import type { FlagValue } from '../tfjs/flags';
 import { FLOAT16, FLOAT32 } from '../bounds/gamma';
-import { runPass } from './execute';
-import { loadModel } from './load';
 import type { PageModelReply, PageModelRequest, WireTensor } from './page';
 import type { LiveCall } from './record';
-import { BackendOutcome, ModelJob, judgeRun, lossWeights, modelInput } from './run';
+import { BackendOutcome, ModelJob, judgeRun, referencePass } from './run';
 import type { RecordedTensor } from './types';
 
 const fromWireTensor = (t: WireTensor): RecordedTensor => ({
@@ -26,12 +23,7 @@ const fromWireTensor = (t: WireTensor): RecordedTensor => ({
 
 export async function runModelInBrowser(job: ModelJob, opts: { register: readonly string[]; endpoint?: string; flags?: Record<string, FlagValue> }): Promise<BackendOutcome> {
   const started = Date.now();
-  await useBackend('reference');
-  const refModel = await loadModel(job.source);
-  const input = modelInput(refModel.inputShape, job.seed, job.input);
-  const r = job.train ? lossWeights(refModel.outputShape, job.seed) : undefined;
-  const ref = await runPass(tf, refModel, input, { lossWeights: r });
-  refModel.model.dispose();
+  const { model: refModel, input, lossWeights: r, ref } = await referencePass(job);
 
   const artifacts = await tf.io.fileSystem(refModel.path).load();
   const weights = new Uint8Array(artifacts.weightData as ArrayBuffer);

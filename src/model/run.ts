@@ -132,16 +132,22 @@ function writeReplay(job: ModelJob, modelId: string, call: LiveCall): string {
 
 const STATUS_RANK: Record<Status, number> = { pass: 0, unsupported: 1, xfail: 2, error: 3, fail: 4 };
 
+/** The run on the `reference` backend, with the job's input and loss weights (the model's weights disposed after). */
+export async function referencePass(job: ModelJob): Promise<{ model: LoadedModel; input: Float32Array; lossWeights?: Float32Array; ref: PassResult }> {
+  await useBackend('reference');
+  const model = await loadModel(job.source);
+  const input = modelInput(model.inputShape, job.seed, job.input);
+  const r = job.train ? lossWeights(model.outputShape, job.seed) : undefined;
+  const ref = await runPass(tf, model, input, { lossWeights: r });
+  model.model.dispose();
+  return { model, input, lossWeights: r, ref };
+}
+
 /** Runs the whole job on one backend. */
 export async function runModelOnBackend(job: ModelJob): Promise<BackendOutcome> {
   const started = Date.now();
   // 1. The reference run.
-  await useBackend('reference');
-  const refModel = await loadModel(job.source);
-  const input = modelInput(refModel.inputShape, job.seed, job.input);
-  const r = job.train ? lossWeights(refModel.outputShape, job.seed) : undefined;
-  const ref = await runPass(tf, refModel, input, { lossWeights: r });
-  refModel.model.dispose();
+  const { input, lossWeights: r, ref } = await referencePass(job);
 
   // 2. The backend under test: plain, then recorded.
   await useBackend(job.backend as NodeBackendId);

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { tf } from '../../../src/tfjs/tf';
 import { useBackend } from '../../../src/tfjs/backends';
 import { BUILTIN_MODELS, buildLayersModel, graphModelJson } from '../../../src/model/builtins';
-import { FIXTURES, loadModel } from '../../../src/model/load';
+import { fixturesDir, loadModel } from '../../../src/model/load';
 import { startRecording } from '../../../src/model/record';
 
 describe('the built-in models', () => {
@@ -36,7 +36,7 @@ describe('the built-in models', () => {
 
   it('mobilenet: the fixture is the JSON and weights graphModelJson writes', () => {
     const { modelJson, weightData } = graphModelJson();
-    const dir = path.join(FIXTURES, 'mobilenet');
+    const dir = path.join(fixturesDir(), 'mobilenet');
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(modelJson)));
     expect(fs.readFileSync(path.join(dir, 'group1-shard1of1.bin')).equals(weightData)).toBe(true);
   });
