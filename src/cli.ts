@@ -10,10 +10,12 @@ import { BACKENDS, BROWSER_BACKENDS, CONTENDERS, NodeBackendId, REFERENCE_BACKEN
 import { BUILTIN_MODEL_IDS } from './model/ids';
 import { BENCH_SIZES } from './ops/types';
 import { OPS, opIds, parseOps } from './ops';
+import { parseShard } from './ops/select';
 import { UsageError, parseList } from './util/usage';
 import { parseTfFlags } from './tfjs/flags';
 
 interface CheckFlags {
+  shard?: string;
   ops: string;
   backends: string;
   seed: string;
@@ -101,6 +103,7 @@ async function check(o: CheckFlags): Promise<number> {
     backends: parseBackends(o.backends),
     seed: parseSeed(o.seed),
     caseId: o.case,
+    shard: o.shard === undefined ? undefined : parseShard(o.shard),
     json: o.json,
     force: o.force,
     maxFailures: parseCount('--max-failures', o.maxFailures),
@@ -182,6 +185,7 @@ function program(): Command {
     .option('--browser-endpoint <ws>', 'run the browser backends in the browser of a Playwright browser server (ws://HOST:PORT/PATH) instead of a local Chromium')
     .option('--seed <n>', 'seed of the random cases', '1')
     .option('--case <id>', 'run only the case with this id (as printed in a replay command)')
+    .option('--shard <i/n>', 'run only the i-th of n parts of the cases (balanced by cost; `crosscheck merge` joins the parts)')
     .option('--json <file>', 'write every result record, the env block and the support matrix to FILE')
     .option('--force', 'overwrite the --json file if it exists', false)
     .addOption(new Option('--max-failures <n>', 'failures and errors printed in full').default('20'))
@@ -245,6 +249,15 @@ function program(): Command {
     .option('--force', 'overwrite --markdown / --junit files that exist', false)
     .action(async (baseline: string, current: string, o: CompareFlags) => {
       p.setOptionValue('exitCode', await compare(baseline, current, o));
+    });
+  p.command('merge')
+    .description('join the result files of a sharded check (check --shard I/N --json FILE) into the unsharded run\'s result file')
+    .argument('<out>', 'the merged result file')
+    .argument('<shards...>', 'the shards\' result files, one per shard')
+    .option('--force', 'overwrite OUT if it exists', false)
+    .action(async (out: string, shards: string[], o: { force: boolean }) => {
+      const { mergeCommand } = await import('./compare/merge');
+      p.setOptionValue('exitCode', mergeCommand(out, shards, o.force));
     });
   p.command('report')
     .description('render bench or model results (crosscheck bench, crosscheck model --json) as Markdown and self-contained HTML')

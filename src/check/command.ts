@@ -3,6 +3,7 @@
  * process; prints the summary, writes the result file, returns the exit code.
  */
 import type { AnyOpSpec } from '../ops/types';
+import type { Shard } from '../ops/select';
 import { BackendId, NodeBackendId, isBrowserBackend } from '../tfjs/backendIds';
 import { describeOverrides, loadOverrides, registerFlags } from '../tfjs/overrides';
 import { supportTable } from '../tfjs/support';
@@ -19,6 +20,8 @@ export interface CheckCommandOptions {
   backends: readonly BackendId[];
   seed: number;
   caseId?: string;
+  /** `--shard I/N`: this run is one part of a sharded run (`crosscheck merge` joins them). */
+  shard?: Shard;
   json?: string;
   force: boolean;
   /** Failures and errors printed in full (the rest are counted). */
@@ -49,7 +52,7 @@ export async function checkCommand(o: CheckCommandOptions): Promise<number> {
   let done = 0;
   const progress = !o.quiet && process.stderr.isTTY;
   const run = await runIsolated({
-    ops: o.ops, backends: o.backends, seed: o.seed, caseId: o.caseId, register: o.register, browserEndpoint: o.browserEndpoint, tfFlags: o.tfFlags,
+    ops: o.ops, backends: o.backends, seed: o.seed, caseId: o.caseId, shard: o.shard, register: o.register, browserEndpoint: o.browserEndpoint, tfFlags: o.tfFlags,
     onResult: (r) => {
       r.replay += registerFlags(o.register) + tfFlagsArg(o.tfFlags);
       done++;
@@ -71,7 +74,7 @@ export async function checkCommand(o: CheckCommandOptions): Promise<number> {
   if (o.json) {
     writeJson(o.json, {
       schema: CHECK_SCHEMA, kind: 'check', env,
-      args: { ops: o.ops.map((x) => x.id), backends: o.backends, seed: o.seed, case: o.caseId ?? null, fuzz: o.fuzz, tfFlags: o.tfFlags ?? {}, browserEndpoint: o.browserEndpoint ?? null },
+      args: { ops: o.ops.map((x) => x.id), backends: o.backends, seed: o.seed, case: o.caseId ?? null, shard: o.shard ?? null, fuzz: o.fuzz, tfFlags: o.tfFlags ?? {}, browserEndpoint: o.browserEndpoint ?? null },
       overrides, supportMatrix: support, fingerprints, crashes, fuzz, results: records,
     });
     console.log(`\nwrote ${records.length} results to ${o.json}`);

@@ -11,7 +11,7 @@ import { lastWords, runNodeScript } from '../util/children';
 import type { EnvBlock } from '../tfjs/backends';
 import { AnyOpSpec, OpCase } from '../ops/types';
 import { FingerprintTable, ResultRecord, replayCommand } from './results';
-import { checksOf, selectCases } from '../ops/select';
+import { Shard, checksOf, selectCases } from '../ops/select';
 import { decode } from '../util/json';
 import type { WorkerJob } from './worker';
 import type { BrowserEnv } from '../tfjs/browser';
@@ -37,6 +37,8 @@ export interface IsolatedOptions {
   backends: readonly BackendId[];
   seed: number;
   caseId?: string;
+  /** `--shard I/N`. */
+  shard?: Shard;
   /** `--register` modules, loaded by every worker before its backend starts. */
   register?: readonly string[];
   /** A remote browser for the browser backends (`--browser-endpoint`). */
@@ -72,7 +74,7 @@ async function runBackend(opts: IsolatedOptions, backend: BackendId, flat: [AnyO
   let probe = true;
   for (;;) {
     const outcome = await runWorker(
-      { ops: opts.ops.map((o) => o.id), backend, seed: opts.seed, caseId: opts.caseId, skip, probe, register: [...(opts.register ?? [])], browserEndpoint: opts.browserEndpoint, tfFlags: opts.tfFlags },
+      { ops: opts.ops.map((o) => o.id), backend, seed: opts.seed, caseId: opts.caseId, shard: opts.shard, skip, probe, register: [...(opts.register ?? [])], browserEndpoint: opts.browserEndpoint, tfFlags: opts.tfFlags },
       (kind, body) => {
         if (kind === 'R') {
           const r = decode<ResultRecord>(body);
@@ -118,7 +120,7 @@ async function runBackend(opts: IsolatedOptions, backend: BackendId, flat: [AnyO
 
 /** Every op x case x backend x check, each backend in its own process, in parallel. */
 export async function runIsolated(opts: IsolatedOptions): Promise<IsolatedRun> {
-  const selected = selectCases(opts.ops, opts.seed, opts.caseId);
+  const selected = selectCases(opts.ops, opts.seed, opts.caseId, opts.shard);
   const flat: [AnyOpSpec, OpCase<unknown>][] = [...selected].flatMap(([spec, cases]) => cases.map((c) => [spec, c] as [AnyOpSpec, OpCase<unknown>]));
   const run: IsolatedRun = { records: [], kernels: {}, fingerprints: {}, crashes: [], browsers: {} };
   await Promise.all(opts.backends.map((b) => runBackend(opts, b, flat, run)));

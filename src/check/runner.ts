@@ -7,7 +7,7 @@ import { useBackend } from '../tfjs/backends';
 import type { BackendId, NodeBackendId } from '../tfjs/backendIds';
 import { FingerprintTable, ResultRecord, replayCommand } from './results';
 import { UNSUPPORTED } from '../tfjs/support';
-import { selectCases } from '../ops/select';
+import { Shard, selectCases } from '../ops/select';
 import { judgeElements } from './elementwise';
 import type { Tensor64 } from '../../reference/tensor';
 import { AnyOpSpec, Expected, KnownDiscrepancy, OpCase, inStorage, storedTensor, upstreamGradient } from '../ops/types';
@@ -24,6 +24,8 @@ export interface RunOptions {
   seed: number;
   /** Run only the case with this id. */
   caseId?: string;
+  /** `--shard I/N`: run only that part of the cases (src/ops/select.ts shardOf). */
+  shard?: Shard;
   /** Skip the first `skip` cases (counted over all ops, in order): resumes a crashed run. */
   skip?: number;
   onResult?: (r: ResultRecord) => void;
@@ -255,7 +257,7 @@ export async function runCase(spec: AnyOpSpec, c: OpCase<unknown>, executors: re
 
 /** Every op x case x backend x check, in this process; the reference is computed once per case. */
 export async function runChecks(opts: RunOptions): Promise<ResultRecord[]> {
-  const selected = selectCases(opts.ops, opts.seed, opts.caseId);
+  const selected = selectCases(opts.ops, opts.seed, opts.caseId, opts.shard);
   const executors = opts.executors ?? opts.backends.map((b) => nodeExecutor(b));
   const records: ResultRecord[] = [];
   const emit = (r: ResultRecord) => {

@@ -16,6 +16,7 @@ import { BackendId, BrowserBackendId, NodeBackendId, isBrowserBackend } from '..
 import { BrowserSession } from '../tfjs/browser';
 import { BackendLost, LOST_EXIT } from '../tfjs/lost';
 import type { AnyOpSpec } from '../ops/types';
+import type { Shard } from '../ops/select';
 import type { FlagValue } from '../tfjs/flags';
 import { tf } from '../tfjs/tf';
 import { browserExecutor } from './browserExecutor';
@@ -30,6 +31,7 @@ export interface WorkerJob {
   backend: BackendId;
   seed: number;
   caseId?: string;
+  shard?: Shard;
   skip: number;
   /** Probe env, kernels and fingerprints (only the first worker of a backend). */
   probe: boolean;
@@ -57,7 +59,7 @@ async function main(job: WorkerJob): Promise<void> {
     out(`F ${encode(await probeFingerprints(ops, [backend]))}`);
   }
   await runChecks({
-    ops, backends: [backend], seed: job.seed, caseId: job.caseId, skip: job.skip,
+    ops, backends: [backend], seed: job.seed, caseId: job.caseId, shard: job.shard, skip: job.skip,
     onCaseStart: (i) => out(`S ${i}`),
     onResult: (r) => out(`R ${encode(r)}`),
   });
@@ -86,7 +88,7 @@ async function browserMain(job: WorkerJob, ops: AnyOpSpec[], out: (line: string)
   const crashAt = Number(process.env.CROSSCHECK_TEST_CRASH_AT ?? NaN);
   try {
     await runChecks({
-      ops, backends: [], executors: [browserExecutor(backend, session)], seed: job.seed, caseId: job.caseId, skip: job.skip,
+      ops, backends: [], executors: [browserExecutor(backend, session)], seed: job.seed, caseId: job.caseId, shard: job.shard, skip: job.skip,
       onCaseStart: (i) => {
         out(`S ${i}`);
         if (i === crashAt && session instanceof BrowserSession) void session.crashForTest();
