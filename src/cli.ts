@@ -100,7 +100,8 @@ function parseEndpoint(s: string | undefined): string | undefined {
 async function check(o: CheckFlags): Promise<number> {
   const opts = {
     ops: parseOps(o.ops),
-    backends: parseBackends(o.backends),
+    // NOTE: a --register module may register a backend of its own: the list is then checked once the modules ran.
+    backends: o.register.length > 0 ? o.backends : parseBackends(o.backends),
     seed: parseSeed(o.seed),
     caseId: o.case,
     shard: o.shard === undefined ? undefined : parseShard(o.shard),

@@ -4,11 +4,11 @@
  */
 import type { AnyOpSpec } from '../ops/types';
 import type { Shard } from '../ops/select';
-import { BackendId, NodeBackendId, isBrowserBackend } from '../tfjs/backendIds';
+import { ALL_BACKENDS, BackendId, NodeBackendId, isBrowserBackend } from '../tfjs/backendIds';
 import { describeOverrides, loadOverrides, registerFlags } from '../tfjs/overrides';
 import { supportTable } from '../tfjs/support';
 import { assertWritable, writeJson } from '../util/io';
-import { UsageError } from '../util/usage';
+import { UsageError, parseList } from '../util/usage';
 import { FlagValue, tfFlagsArg } from '../tfjs/flags';
 import { runIsolated } from './processes';
 import type { Executor } from './runner';
@@ -17,7 +17,11 @@ import { checkReport } from './summary';
 
 export interface CheckCommandOptions {
   ops: readonly AnyOpSpec[];
-  backends: readonly BackendId[];
+  /**
+   * The backends, or (with `--register` modules, which may register backends
+   * of their own) the `--backends` list as given, checked once the modules ran.
+   */
+  backends: readonly BackendId[] | string;
   seed: number;
   caseId?: string;
   /** `--shard I/N`: this run is one part of a sharded run (`crosscheck merge` joins them). */
@@ -47,12 +51,14 @@ export async function checkCommand(o: CheckCommandOptions): Promise<number> {
     if (why) throw new UsageError(`--browser-endpoint ${o.browserEndpoint}: no Playwright browser server answers there (${why}).`);
   }
   const overrides = await loadOverrides(o.register);
+  const registered = overrides.flatMap((x) => x.backends ?? []);
+  const backends = typeof o.backends === 'string' ? (parseList('--backends', 'backend', o.backends, [...ALL_BACKENDS, ...registered]) as BackendId[]) : o.backends;
 
   const started = Date.now();
   let done = 0;
   const progress = !o.quiet && process.stderr.isTTY;
   const run = await runIsolated({
-    ops: o.ops, backends: o.backends, seed: o.seed, caseId: o.caseId, shard: o.shard, register: o.register, browserEndpoint: o.browserEndpoint, tfFlags: o.tfFlags,
+    ops: o.ops, backends, seed: o.seed, caseId: o.caseId, shard: o.shard, register: o.register, browserEndpoint: o.browserEndpoint, tfFlags: o.tfFlags,
     onResult: (r) => {
       r.replay += registerFlags(o.register) + tfFlagsArg(o.tfFlags);
       done++;
@@ -63,18 +69,18 @@ export async function checkCommand(o: CheckCommandOptions): Promise<number> {
   const { records, fingerprints, crashes, browsers } = run;
   const env = run.env && Object.keys(browsers).length > 0 ? { ...run.env, browsers } : run.env;
   const kernels = [...new Set(o.ops.flatMap((op) => [...op.kernels, ...op.grads.flatMap((g) => g.kernels)]))];
-  const support = supportTable(kernels, o.backends, run.kernels);
+  const support = supportTable(kernels, backends, run.kernels);
 
   console.log(checkReport({
-    records, env, browsers, fingerprints, crashes, backends: o.backends, seed: o.seed,
+    records, env, browsers, fingerprints, crashes, backends, seed: o.seed,
     seconds: (Date.now() - started) / 1000, overrides: describeOverrides(overrides),
     maxFailures: o.maxFailures, verbose: o.verbose, json: o.json, tfFlags: o.tfFlags,
   }));
-  const fuzz = o.fuzz > 0 ? await runFuzz(o.ops, o.backends, o.fuzz, o.seed, o.register, o.browserEndpoint, o.tfFlags) : [];
+  const fuzz = o.fuzz > 0 ? await runFuzz(o.ops, backends, o.fuzz, o.seed, o.register, o.browserEndpoint, o.tfFlags) : [];
   if (o.json) {
     writeJson(o.json, {
       schema: CHECK_SCHEMA, kind: 'check', env,
-      args: { ops: o.ops.map((x) => x.id), backends: o.backends, seed: o.seed, case: o.caseId ?? null, shard: o.shard ?? null, fuzz: o.fuzz, tfFlags: o.tfFlags ?? {}, browserEndpoint: o.browserEndpoint ?? null },
+      args: { ops: o.ops.map((x) => x.id), backends, seed: o.seed, case: o.caseId ?? null, shard: o.shard ?? null, fuzz: o.fuzz, tfFlags: o.tfFlags ?? {}, browserEndpoint: o.browserEndpoint ?? null },
       overrides, supportMatrix: support, fingerprints, crashes, fuzz, results: records,
     });
     console.log(`\nwrote ${records.length} results to ${o.json}`);

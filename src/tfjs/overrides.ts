@@ -9,7 +9,12 @@ export type { KernelOverride };
 
 /** One line per module, for the summaries. */
 export function describeOverrides(overrides: readonly KernelOverride[]): string[] {
-  return overrides.map((o) => `${o.module}: ${[...o.kernels, ...o.removed.map((k) => `${k} (removed)`)].join(', ')}`);
+  return overrides.map((o) => {
+    const added = o.backends ?? [];
+    const ofNew = (k: string) => added.includes(k.split('/')[0]);
+    const backends = added.map((b) => `backend ${b} (new, ${o.kernels.filter((k) => k.startsWith(`${b}/`)).length} kernels)`);
+    return `${o.module}: ${[...backends, ...o.kernels.filter((k) => !ofNew(k)), ...o.removed.map((k) => `${k} (removed)`)].join(', ')}`;
+  });
 }
 
 /**

@@ -27,6 +27,8 @@ export interface KernelOverride {
   kernels: string[];
   /** `backend/KernelName` of every kernel it unregistered without a replacement. */
   removed: string[];
+  /** Backends it registered under a new name (`--backends NAME` checks them like a built-in one). */
+  backends?: string[];
 }
 
 const EXTENSIONS = ['.js', '.cjs', '.mjs'];
@@ -64,11 +66,35 @@ async function load(file: string): Promise<Record<string, unknown>> {
 /** The TF.js backend names a module may register kernels for: the Node backends', and webgl and webgpu (registered here, run in the page). */
 const TF_BACKENDS = [...new Set<string>([...BACKENDS, ...Object.values(BROWSER_VARIANTS).map((v) => v.tfBackend)])];
 
-/** `backend/KernelName` -> kernelFunc, over every backend the suite knows. */
+/** Every backend name registered with the engine (the suite's and any a module added). */
+export function registeredBackends(): string[] {
+  return Object.keys((tf.engine() as unknown as { registryFactory: Record<string, unknown> }).registryFactory);
+}
+
+/** `backend/KernelName` -> kernelFunc, over every backend the suite knows and every registered one. */
 function registry(): Map<string, unknown> {
   const m = new Map<string, unknown>();
-  for (const b of TF_BACKENDS) for (const k of tf.getKernelsForBackend(b)) m.set(`${b}/${k.kernelName}`, k.kernelFunc);
+  for (const b of new Set([...TF_BACKENDS, ...registeredBackends()])) for (const k of tf.getKernelsForBackend(b)) m.set(`${b}/${k.kernelName}`, k.kernelFunc);
   return m;
+}
+
+/** Starts a backend a module registered, to find out now (exit 2) rather than in the run that its factory fails. */
+async function startNewBackend(spec: string, name: string): Promise<void> {
+  const previous = tf.getBackend();
+  const warn = console.warn;
+  let why = '';
+  // NOTE: TF.js catches a failing factory and only warns; the warning is the reason.
+  console.warn = (...a: unknown[]) => (why = a.map(String).join(' '));
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (e) {
+    why = message(e);
+  } finally {
+    console.warn = warn;
+  }
+  if (previous) await tf.setBackend(previous);
+  if (!ok) throw new UsageError(`--register ${spec}: the backend '${name}' it registers failed to start: ${why.split('\n')[0] || 'its factory failed'}.`);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
@@ -94,6 +120,7 @@ export async function registerModules(specs: readonly string[]): Promise<KernelO
       throw new UsageError(`--register ${spec}: the module exports no register(tf) function (its exports: ${Object.keys(mod).join(', ') || 'none'}).`);
     }
     const before = registry();
+    const backendsBefore = new Set(registeredBackends());
     try {
       await (register as (t: typeof tf) => unknown)(tf);
     } catch (e) {
@@ -102,10 +129,12 @@ export async function registerModules(specs: readonly string[]): Promise<KernelO
     const after = registry();
     const kernels = [...after].filter(([k, f]) => before.get(k) !== f).map(([k]) => k).sort();
     const removed = [...before.keys()].filter((k) => !after.has(k)).sort();
-    if (kernels.length === 0 && removed.length === 0) {
-      throw new UsageError(`--register ${spec}: register(tf) registered no kernel; expected tf.registerKernel({ kernelName, backendName, kernelFunc }) for a backend of ${TF_BACKENDS.join(', ')}.`);
+    const backends = registeredBackends().filter((b) => !backendsBefore.has(b));
+    if (kernels.length === 0 && removed.length === 0 && backends.length === 0) {
+      throw new UsageError(`--register ${spec}: register(tf) registered no kernel; expected tf.registerKernel({ kernelName, backendName, kernelFunc }) for a backend of ${TF_BACKENDS.join(', ')}, or tf.registerBackend(name, factory) with its kernels.`);
     }
-    out.push({ module: spec, kernels, removed });
+    for (const b of backends) await startNewBackend(spec, b);
+    out.push({ module: spec, kernels, removed, ...(backends.length > 0 ? { backends } : {}) });
   }
   return out;
 }
