@@ -386,6 +386,7 @@ export function compareRuns(base: readonly Loaded[], cur: readonly Loaded[], o: 
     }
   }
   report.regressions = (report.numerics?.changes.filter((c) => c.kind === 'regression').length ?? 0) + (report.speed?.rows.filter((r) => r.verdict === 'slower').length ?? 0)
-    + (report.model ? report.model.changes.filter((c) => c.kind === 'regression').length + report.model.backends.filter((x) => x.regression).length : 0);
+    // NOTE: a layer row counts too: when the runs' call numbering differs (a kernel added or removed upstream) its calls no longer match, yet the layer regressed.
+    + (report.model ? Math.max(report.model.changes.filter((c) => c.kind === 'regression').length, report.model.layers.filter((l) => l.kind === 'regression').length) + report.model.backends.filter((x) => x.regression).length : 0);
   return report;
 }
